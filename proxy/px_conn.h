@@ -1,0 +1,212 @@
+/* px_conn.h — one client connection: its state machine, buffers and close discipline
+ * (STYLE R5, R6, R12), plus the per-connection parts of the statement runner and the query
+ * driver that are embedded in it.
+ *
+ * Lifetime: created on accept, owned by the server's list. px_conn_close is idempotent; the
+ * struct is freed only when both uv handles have closed AND every Data API call started for it
+ * has fired its done callback (calls keep a borrowed pointer to the connection as their ctx).
+ *
+ * Output: messages are encoded into `out`; at most one uv_write is in flight, from `wbuf`
+ * (the two buffers are swapped when wbuf is empty), so encoding never moves bytes libuv is
+ * reading. Above client_output_high_water queued bytes the Data API transfer is paused and
+ * input is not read; both resume below client_output_low_water.
+ */
+#ifndef PX_CONN_H
+#define PX_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "dapi_client.h"
+#include "pgw_buf.h"
+#include "pgw_decode.h"
+#include "pgw_encode.h"
+#include "pgw_sql.h"
+#include "pgw_tag.h"
+#include "px_auth.h"
+#include "px_server.h"
+#include "px_sink.h"
+#include "px_txn.h"
+
+typedef enum {
+  PX_CONN_STARTUP,  /* expecting SSLRequest / GSSENCRequest / StartupMessage / CancelRequest */
+  PX_CONN_AUTH,     /* AuthenticationCleartextPassword sent; expecting the password */
+  PX_CONN_IDLE,     /* ReadyForQuery sent; decoding the next command */
+  PX_CONN_BUSY,     /* a query is running: a Data API statement or call in flight */
+  PX_CONN_FLUSHING, /* a final message (FATAL) is queued; close once it is written */
+  PX_CONN_CLOSING,  /* uv_close issued; freed once handles and calls are done */
+  PX_CONN_STATE_MAX /* not a state */
+} px_conn_state;
+
+const char *px_conn_state_name(px_conn_state s);
+
+/* Why a running statement is being cancelled; decides the 57014 message. */
+typedef enum {
+  PX_CANCEL_NONE,
+  PX_CANCEL_USER,       /* CancelRequest */
+  PX_CANCEL_TIMEOUT,    /* statement_timeout */
+  PX_CANCEL_DISCONNECT, /* the client went away */
+  PX_CANCEL_SHUTDOWN,   /* SIGINT / drain timeout */
+} px_cancel_reason;
+
+typedef enum {
+  PX_RUN_NONE,           /* no statement */
+  PX_RUN_EXECUTE,        /* ExecuteStatement (with WaitTimeSeconds) in flight */
+  PX_RUN_DESCRIBE,       /* DescribeStatement (long poll) until terminal */
+  PX_RUN_ERROR_DESCRIBE, /* FAILED: one DescribeStatement for the Error text */
+  PX_RUN_FETCH,          /* GetStatementResult pages streaming to the client */
+} px_run_phase;
+
+/* What a finished statement reports to the query driver. */
+typedef enum { PX_OUT_OK, PX_OUT_ERROR, PX_OUT_FATAL } px_outcome_kind;
+
+typedef struct px_outcome {
+  px_outcome_kind kind;
+  bool has_result_set; /* rows (maybe 0) were described and sent */
+  uint64_t rows;       /* rows sent, or ResultRows of a statement without result set */
+  pgw_error err;       /* kind != PX_OUT_OK */
+} px_outcome;
+
+/* One statement's Data API lifecycle (px_runner.c). */
+typedef struct px_runner {
+  px_run_phase phase;
+  uint64_t gen;    /* statement number on this connection (probe contexts check it) */
+  dapi_call *call; /* the main call in flight; borrowed handle, valid until its done */
+  char *sql;       /* owned; the statement text as sent */
+  char token[DAPI_UUID_LEN + 1]; /* ClientToken of the ExecuteStatement */
+  bool with_target;       /* this ExecuteStatement opened the session (target + keep-alive) */
+  bool allow_new_session; /* a gone session may be replaced transparently */
+  bool need_count;        /* the tag carries a row count (INSERT/UPDATE/DELETE/...) */
+  char *stmt_id;          /* owned; NULL until the service told it */
+  int32_t pos_base;       /* characters before the statement in the client's query text */
+  px_cancel_reason cancel;
+  bool cancel_sent; /* CancelStatement (or the probe leading to it) started */
+  bool probing;
+  bool sink_live; /* sink initialised (freed at the end of the statement) */
+  px_sink sink;
+  bool paused;            /* the page transfer is paused for backpressure */
+  char *page_token;       /* owned; NextToken of the page being fetched, NULL for the first */
+  uint64_t page_bytes;    /* bytes of the current page call that reached the sink */
+  uint32_t page_restarts; /* times the current page was requested again after such bytes */
+  bool timer_on;
+} px_runner;
+
+/* Steps of one simple Query message (px_query.c). */
+typedef enum {
+  PX_Q_NONE,
+  PX_Q_BEGIN,    /* implicit block: BEGIN before statement cur (its second one follows) */
+  PX_Q_STMTS,    /* the client's statements, in order */
+  PX_Q_COMMIT,   /* implicit block open at the end of the string: COMMIT */
+  PX_Q_ROLLBACK, /* implicit block open at an error: ROLLBACK */
+} px_q_step;
+
+typedef struct px_query {
+  px_q_step step;
+  char *sql; /* owned copy of the Query text (the input buffer moves) */
+  size_t len;
+  pgw_sql_stmt *stmts; /* owned; n entries */
+  pgw_sql_cmd *cmds;   /* owned; n entries */
+  size_t n;
+  size_t next;      /* next statement to run */
+  size_t cur;       /* statement running (PX_Q_STMTS) */
+  bool as_rollback; /* cur is a COMMIT of a failed block, sent as ROLLBACK */
+  px_implicit imp;  /* PostgreSQL's implicit block, as run on the service (px_txn.h) */
+  bool api_called;  /* some statement of this Query reached the Data API */
+} px_query;
+
+struct px_conn {
+  uv_tcp_t tcp;         /* embedded; tcp.data == this */
+  uv_timer_t timer;     /* embedded; login timeout, then statement timeout */
+  uv_write_t wreq;      /* the one write in flight */
+  px_server *srv;       /* borrowed; outlives every connection */
+  px_settings *set;     /* reference */
+  px_conn *prev, *next; /* the server's list */
+  uint64_t id;
+  px_conn_state state;     /* change only with px_conn_set_state */
+  unsigned pending_closes; /* handles still closing */
+  unsigned pending_calls;  /* Data API calls whose done has not fired */
+  bool reading;
+  bool writing;
+  bool in_process;        /* px_conn_process is on the stack */
+  bool skip_to_sync;      /* after an error in the extended protocol: discard until Sync */
+  bool close_after_query; /* draining: end the connection after the running query */
+  pgw_buf in;             /* owned; bytes read, not yet decoded; capped by max_message_size */
+  pgw_buf out;            /* owned; encoded, not yet handed to uv_write */
+  pgw_buf wbuf;           /* owned; the bytes of the write in flight */
+  bool loopback;          /* the peer is on the loopback interface */
+  char peer[64];
+  int32_t pid; /* BackendKeyData */
+  uint8_t key[4];
+  char *user;         /* owned */
+  char *database;     /* owned; the client's database name */
+  char *app_name;     /* owned; "" when not sent */
+  px_creds creds;     /* signs this connection's calls */
+  px_api *api;        /* reference, from login on */
+  dapi_target target; /* strings borrowed from set and database */
+  char *session_id;   /* owned; the Data API session, NULL before the first statement */
+  pgw_txn_status txn;
+  px_query q;
+  px_runner run;
+};
+
+/* Accepts a pending connection on the server's listener (called from its connection_cb). */
+void px_conn_accept(px_server *srv);
+
+/* The only way to change c->state: checks the transition and logs it at debug. */
+#define px_conn_set_state(c, s) px_conn_set_state_at((c), (s), __LINE__)
+void px_conn_set_state_at(px_conn *c, px_conn_state s, int line);
+
+/* Idempotent. Cancels the running statement (reason: disconnect) and closes the handles. */
+void px_conn_close(px_conn *c, const char *reason);
+
+/* Queues e (severity as given, usually FATAL) and closes once it is written. */
+void px_conn_fatal(px_conn *c, const pgw_error *e);
+
+/* Encodes an ErrorResponse/ReadyForQuery etc. into out; a writer failure closes c (returns
+ * false). */
+bool px_conn_send_error(px_conn *c, const pgw_error *e);
+bool px_conn_check(px_conn *c, const pgw_wr *w, const char *what);
+
+/* Starts a write of whatever is queued (unless one is in flight or a DataRow is half done). */
+void px_conn_flush(px_conn *c);
+
+/* Bytes queued towards the client (encoded and in flight). */
+size_t px_conn_queued(const px_conn *c);
+
+/* ReadyForQuery with c->txn, state IDLE, then decoding of buffered input goes on. */
+void px_conn_ready(px_conn *c);
+
+/* Decodes and dispatches buffered input while the state allows it. */
+void px_conn_process(px_conn *c);
+
+/* Frees c if it is closing and nothing references it any more (after a call's done). */
+void px_conn_maybe_free(px_conn *c);
+
+const conf_settings *px_conn_conf(const px_conn *c);
+
+/* ---- px_startup.c ---- */
+void px_startup_on_message(px_conn *c, const pgw_msg *m);
+void px_startup_on_password(px_conn *c, const pgw_msg *m);
+
+/* ---- px_query.c ---- */
+void px_query_on_message(px_conn *c, const pgw_msg *m);
+void px_query_stmt_done(px_conn *c, px_outcome *o);
+void px_query_free(px_conn *c);
+
+/* ---- px_runner.c ---- */
+/* Starts sql[0..len) (copied) as one statement. On PX_OK px_query_stmt_done follows later
+ * (never from inside this call). On failure *err says why and nothing was started. */
+/* need_count: the command tag carries a row count, so a statement without result set that
+ * finished without ResultRows (ExecuteStatement never returns it) costs one DescribeStatement. */
+PX_MUSTCHECK px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_base,
+                                       bool allow_new_session, bool need_count, pgw_error *err);
+void px_runner_cancel(px_conn *c, px_cancel_reason why);
+/* The output queue drained below the low-water mark: resume a paused page. */
+void px_runner_output_drained(px_conn *c);
+bool px_runner_row_open(const px_conn *c);
+/* The connection is closing: cancel the statement on the service, abandon transfers. */
+void px_runner_detach(px_conn *c);
+
+#endif

@@ -1,0 +1,97 @@
+/* px_main.c — redwire's entry point: settings, then the server on a libuv loop. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <uv.h>
+
+#include "conf.h"
+#include "dapi_multi.h"
+#include "px_server.h"
+
+static void print_diags(const conf_diags *d) {
+  for (size_t i = 0; i < d->count; i++) {
+    fprintf(stderr, "redwire: %s: %s\n", d->items[i].kind == CONF_DIAG_ERROR ? "error" : "warning",
+            d->items[i].text);
+  }
+  if (d->dropped > 0) {
+    fprintf(stderr, "redwire: ... and %zu more\n", d->dropped);
+  }
+}
+
+static int write_pid_file(const char *path) {
+  if (path[0] == '\0') {
+    return 0;
+  }
+  FILE *f = fopen(path, "w");
+  if (f == NULL) {
+    fprintf(stderr, "redwire: cannot write pid_file %s\n", path);
+    return -1;
+  }
+  fprintf(f, "%ld\n", (long)uv_os_getpid());
+  return fclose(f) == 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv, char **envp) {
+  const char *const *cargv = (const char *const *)argv;
+  const char *const *cenvp = (const char *const *)envp;
+  conf_diags diags;
+  conf_diags_init(&diags);
+  conf_settings *conf = NULL;
+  conf_action action = CONF_ACTION_RUN;
+  conf_rc rc = conf_load(argc, cargv, cenvp, &conf, &action, &diags);
+  print_diags(&diags);
+  if (rc != CONF_OK) {
+    fprintf(stderr, "redwire: configuration rejected (%s)\n", conf_strerror(rc));
+    return 1;
+  }
+  switch (action) {
+  case CONF_ACTION_HELP:
+    fputs(conf_help_text(), stdout);
+    return 0;
+  case CONF_ACTION_VERSION:
+    printf("%s\n", conf_version_text());
+    return 0;
+  case CONF_ACTION_CHECK_CONFIG:
+    printf("redwire: configuration OK (%zu warning(s))\n", diags.warnings);
+    conf_free(conf);
+    return 0;
+  case CONF_ACTION_RUN:
+    break;
+  }
+
+  /* A client that disconnects mid-write must cost an EPIPE, not the process. */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &sa, NULL);
+
+  if (dapi_multi_global_init() != DAPI_OK) {
+    fprintf(stderr, "redwire: libcurl initialisation failed\n");
+    conf_free(conf);
+    return 1;
+  }
+  char pid_file[4096];
+  snprintf(pid_file, sizeof pid_file, "%s", conf->redwire.pid_file);
+  if (write_pid_file(pid_file) != 0) {
+    conf_free(conf);
+    return 1;
+  }
+  uv_loop_t loop;
+  if (uv_loop_init(&loop) != 0) {
+    fprintf(stderr, "redwire: cannot create the event loop\n");
+    conf_free(conf);
+    return 1;
+  }
+  px_server srv;
+  px_status st = px_server_start(&srv, &loop, argc, cargv, cenvp, conf);
+  uv_run(&loop, UV_RUN_DEFAULT);
+  int code = st == PX_OK ? srv.exit_code : 1;
+  px_server_cleanup(&srv);
+  if (uv_loop_close(&loop) != 0) {
+    fprintf(stderr, "redwire: handles left open at exit\n");
+  }
+  if (pid_file[0] != '\0') {
+    remove(pid_file);
+  }
+  return code;
+}

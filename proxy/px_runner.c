@@ -1,0 +1,668 @@
+/* px_runner.c — one statement on the Data API (DESIGN §2): ExecuteStatement with
+ * WaitTimeSeconds, DescribeStatement long polls until terminal, GetStatementResult pages
+ * streamed through px_sink, one DescribeStatement for the Error text of a failure, and
+ * cancellation (CancelRequest, statement_timeout, disconnect).
+ *
+ * Cancelling needs the statement Id, which a long-polling ExecuteStatement only returns when it
+ * ends. So a cancel that arrives while the Id is unknown re-sends the ExecuteStatement with the
+ * SAME ClientToken and no WaitTimeSeconds (the "probe"): the service recognises the token and
+ * answers the running statement's Id at once without running anything again, and
+ * CancelStatement follows.
+ *
+ * A result page whose transfer fails after some of its bytes reached the sink is final for the
+ * Data API client (it cannot take bytes back). The runner asks for the same page again (same
+ * NextToken; up to max_attempts requests per page, while the client's retry budget is not
+ * exhausted) and the sink skips the records of it that the client already got, so every row
+ * arrives exactly once.
+ *
+ * Data API calls per statement: ExecuteStatement (long-polls up to WaitTimeSeconds) — 1 for a
+ * statement that ends within the wait and has neither result set nor row count; + 1
+ * DescribeStatement per further wait period of a long statement; + 1 DescribeStatement for the
+ * Error text of a failure (when Execute did not carry it) or for ResultRows of an INSERT/
+ * UPDATE/DELETE; + 1 GetStatementResult per result page (+ 1 per page retried mid-body). Retries
+ * the Data API client makes itself (throttling, 5xx, transport before the first byte) re-send
+ * the same call and are not counted here. px_query.c adds the transaction statements.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "px_conn.h"
+#include "px_errmap.h"
+
+/* Largest single value a result may carry: Redshift SUPER values go up to 16 MB. */
+#define PX_MAX_VALUE_BYTES (16u << 20)
+
+typedef struct probe_ctx {
+  px_conn *c; /* borrowed; kept alive by pending_calls */
+  uint64_t gen;
+} probe_ctx;
+
+static const conf_settings *cf(const px_conn *c) {
+  return px_conn_conf(c);
+}
+
+static dapi_creds creds_of(const px_conn *c) {
+  return (dapi_creds){c->creds.access_key_id, c->creds.secret_access_key, c->creds.session_token};
+}
+
+/* The client no longer waits for this statement (closing or closed). */
+static bool abandoned(const px_conn *c) {
+  return c->state != PX_CONN_BUSY;
+}
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s);
+  char *d = malloc(n + 1);
+  if (d != NULL) {
+    memcpy(d, s, n + 1);
+  }
+  return d;
+}
+
+static void finish(px_conn *c, px_outcome *o) {
+  px_runner *r = &c->run;
+  if (r->timer_on) {
+    uv_timer_stop(&c->timer);
+    r->timer_on = false;
+  }
+  if (r->sink_live) {
+    px_sink_free(&r->sink); /* removes a half-encoded DataRow */
+    r->sink_live = false;
+  }
+  free(r->sql);
+  free(r->stmt_id);
+  free(r->page_token);
+  r->sql = NULL;
+  r->stmt_id = NULL;
+  r->page_token = NULL;
+  r->phase = PX_RUN_NONE;
+  r->cancel = PX_CANCEL_NONE;
+  r->cancel_sent = false;
+  r->paused = false;
+  if (o != NULL && !abandoned(c)) {
+    px_query_stmt_done(c, o);
+  }
+}
+
+static void finish_error(px_conn *c, const pgw_error *e) {
+  px_outcome o = {.kind = strcmp(e->severity, "FATAL") == 0 ? PX_OUT_FATAL : PX_OUT_ERROR};
+  o.err = *e;
+  finish(c, &o);
+}
+
+static void finish_cancelled(px_conn *c) {
+  pgw_error e;
+  switch (c->run.cancel) {
+  case PX_CANCEL_TIMEOUT:
+    pgw_error_set(&e, "ERROR", "57014", "canceling statement due to statement timeout");
+    break;
+  case PX_CANCEL_SHUTDOWN:
+    pgw_error_set(&e, "FATAL", "57P01", "terminating connection due to administrator command");
+    break;
+  case PX_CANCEL_USER:
+  case PX_CANCEL_DISCONNECT:
+    pgw_error_set(&e, "ERROR", "57014", "canceling statement due to user request");
+    break;
+  case PX_CANCEL_NONE:
+  default:
+    pgw_error_set(&e, "ERROR", "57014", "canceling statement due to user request");
+    pgw_error_detail(&e, "The Data API reports the statement as ABORTED: it was cancelled "
+                         "outside this connection.");
+    break;
+  }
+  finish_error(c, &e);
+}
+
+/* ---- API failures → client errors ---- */
+
+static void api_failure(px_conn *c, dapi_op op, const dapi_call_outcome *o) {
+  const dapi_error *de = &o->error;
+  pgw_error e;
+  if (o->rc == DAPI_ECANCELLED && c->run.cancel != PX_CANCEL_NONE) {
+    finish_cancelled(c);
+    return;
+  }
+  if (o->rc != DAPI_EAPI) {
+    pgw_error_set(&e, "ERROR", o->rc == DAPI_ENOMEM ? "53200" : "XX000",
+                  "Data API %s failed: %s%s%s", dapi_op_name(op), dapi_strerror(o->rc),
+                  de->message[0] != '\0' ? ": " : "", de->message);
+    finish_error(c, &e);
+    return;
+  }
+  const char *sqlstate = dapi_error_sqlstate(de);
+  switch (de->cls) {
+  case DAPI_ERR_AUTH:
+    /* In iam mode the password is the secret key: a rejected key is a failed login, found on
+     * the first statement because keys are not checked at connect yet. */
+    pgw_error_set(&e, "FATAL", sqlstate,
+                  "password authentication failed for user \"%s\": the Data API rejected the "
+                  "AWS credentials (%s: %s)",
+                  c->user, de->type, de->message);
+    pgw_error_hint(&e, "Log in with user = an AWS access key id and password = its secret "
+                       "access key (or secret:session_token).");
+    break;
+  case DAPI_ERR_SESSION_GONE:
+    pgw_error_set(&e, "FATAL", "08003", "the Data API session of this connection is gone: %s",
+                  de->message);
+    pgw_error_detail(&e, "Its transaction state, settings and temporary tables are lost.");
+    pgw_error_hint(&e, "Reconnect.");
+    break;
+  default:
+    pgw_error_set(&e, "ERROR", sqlstate, "Data API %s failed: %s%s%s", dapi_op_name(op), de->type,
+                  de->type[0] != '\0' ? ": " : "", de->message);
+    if (de->cls == DAPI_ERR_THROTTLING || de->cls == DAPI_ERR_LIMIT) {
+      pgw_error_hint(&e, "The account's Data API quota is exhausted; retry later.");
+    } else if (de->cls == DAPI_ERR_TRANSPORT || de->cls == DAPI_ERR_TIMEOUT) {
+      pgw_error_hint(&e, "Check redwire's [aws] endpoint/region and the network path to it.");
+    } else if (de->cls == DAPI_ERR_NOT_FOUND) {
+      pgw_error_hint(&e, "Check the workgroup/cluster and database in redwire's [databases].");
+    }
+    break;
+  }
+  PX_LOG_INFO(&c->srv->log, c->id, "%s failed after %u attempt(s): HTTP %ld %s (%s)",
+              dapi_op_name(op), (unsigned)o->attempts, de->http_status, de->type,
+              dapi_err_class_name(de->cls));
+  finish_error(c, &e);
+}
+
+static void start_failed(px_conn *c, dapi_op op, dapi_rc rc) {
+  pgw_error e;
+  const char *sqlstate = rc == DAPI_ETOOBIG ? "54000" : rc == DAPI_ENOMEM ? "53200" : "XX000";
+  pgw_error_set(&e, "ERROR", sqlstate, "could not send Data API %s: %s", dapi_op_name(op),
+                dapi_strerror(rc));
+  if (rc == DAPI_ETOOBIG) {
+    pgw_error_detail(&e, "The request body exceeds the Data API client's limit.");
+  } else if (rc == DAPI_EINVAL) {
+    pgw_error_detail(&e, "The Data API cannot carry this statement (e.g. invalid UTF-8).");
+  }
+  finish_error(c, &e);
+}
+
+/* ---- cancel ---- */
+
+static void on_cancel_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
+  (void)call;
+  px_conn *c = ctx;
+  c->pending_calls--;
+  if (o->rc == DAPI_OK) {
+    PX_LOG_INFO(&c->srv->log, c->id, "CancelStatement answered Status=%s",
+                o->cancel_status ? "true" : "false");
+  } else {
+    /* Typical: the statement ended meanwhile ("already in FINISHED state"). */
+    PX_LOG_INFO(&c->srv->log, c->id, "CancelStatement failed: %s %s", o->error.type,
+                o->error.message);
+  }
+  px_conn_maybe_free(c);
+}
+
+static void cancel_by_id(px_conn *c, const char *id) {
+  dapi_creds cr = creds_of(c);
+  dapi_rc rc = dapi_client_cancel_statement(c->api->client, &cr, id, on_cancel_done, c, NULL);
+  if (rc != DAPI_OK) {
+    PX_LOG_ERROR(&c->srv->log, c->id, "could not send CancelStatement for %s: %s", id,
+                 dapi_strerror(rc));
+    return;
+  }
+  c->pending_calls++;
+  PX_LOG_INFO(&c->srv->log, c->id, "CancelStatement %s", id);
+}
+
+static void on_probe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
+  (void)call;
+  probe_ctx *pc = ctx;
+  px_conn *c = pc->c;
+  uint64_t gen = pc->gen;
+  free(pc);
+  c->pending_calls--;
+  px_runner *r = &c->run;
+  if (gen == r->gen) {
+    r->probing = false;
+  }
+  if (o->rc != DAPI_OK || o->stmt.id == NULL) {
+    PX_LOG_INFO(&c->srv->log, c->id, "cancel probe failed: %s %s", dapi_strerror(o->rc),
+                o->error.message);
+  } else if (gen == r->gen && r->phase != PX_RUN_NONE && !r->cancel_sent) {
+    /* Still the same statement, and its own answer has not come back yet. */
+    if (r->stmt_id == NULL) {
+      r->stmt_id = dup_str(o->stmt.id);
+    }
+    if (!dapi_stmt_status_terminal(o->stmt.status)) {
+      r->cancel_sent = true;
+      cancel_by_id(c, o->stmt.id);
+    }
+  }
+  px_conn_maybe_free(c);
+}
+
+static void fill_execute(const px_conn *c, dapi_execute_input *in, int wait) {
+  const px_runner *r = &c->run;
+  memset(in, 0, sizeof(*in));
+  in->sql = r->sql;
+  in->client_token = r->token;
+  in->wait_time_seconds = wait;
+  if (r->with_target) {
+    in->target = &c->target;
+    in->session_keep_alive_seconds = (int)cf(c)->aws.session_keepalive_seconds;
+  } else {
+    in->session_id = c->session_id;
+    in->session_keep_alive_seconds = -1;
+  }
+}
+
+static void start_probe(px_conn *c) {
+  px_runner *r = &c->run;
+  probe_ctx *pc = malloc(sizeof(*pc));
+  if (pc == NULL) {
+    PX_LOG_ERROR(&c->srv->log, c->id, "out of memory: cannot cancel the statement");
+    return;
+  }
+  pc->c = c;
+  pc->gen = r->gen;
+  dapi_execute_input in;
+  fill_execute(c, &in, 0);
+  dapi_creds cr = creds_of(c);
+  dapi_rc rc = dapi_client_execute(c->api->client, &cr, &in, on_probe_done, pc, NULL);
+  if (rc != DAPI_OK) {
+    free(pc);
+    PX_LOG_ERROR(&c->srv->log, c->id, "could not send the cancel probe: %s", dapi_strerror(rc));
+    return;
+  }
+  c->pending_calls++;
+  r->probing = true;
+}
+
+/* Cancels the statement on the service: at once when its Id is known, else via the probe. */
+static void send_cancel(px_conn *c) {
+  px_runner *r = &c->run;
+  if (r->cancel_sent) {
+    return;
+  }
+  if (r->stmt_id == NULL) {
+    if (!r->probing) {
+      start_probe(c);
+    }
+    return;
+  }
+  r->cancel_sent = true;
+  cancel_by_id(c, r->stmt_id);
+}
+
+void px_runner_cancel(px_conn *c, px_cancel_reason why) {
+  px_runner *r = &c->run;
+  if (r->phase == PX_RUN_NONE) {
+    return;
+  }
+  if (r->cancel == PX_CANCEL_NONE) {
+    r->cancel = why;
+  }
+  switch (r->phase) {
+  case PX_RUN_EXECUTE:
+  case PX_RUN_DESCRIBE:
+    send_cancel(c);
+    break;
+  case PX_RUN_FETCH:
+    /* The statement has finished; what is left is the transfer of its pages. */
+    if (r->call != NULL) {
+      dapi_call_cancel(r->call);
+    }
+    break;
+  default:
+    break;
+  }
+}
+
+void px_runner_detach(px_conn *c) {
+  px_runner_cancel(c, PX_CANCEL_DISCONNECT);
+}
+
+static void on_statement_timeout(uv_timer_t *t) {
+  px_conn *c = t->data;
+  c->run.timer_on = false;
+  PX_LOG_INFO(&c->srv->log, c->id, "statement_timeout reached");
+  px_runner_cancel(c, PX_CANCEL_TIMEOUT);
+}
+
+/* ---- result pages ---- */
+
+static dapi_sink_action on_chunk(void *ctx, const char *data, size_t len) {
+  px_conn *c = ctx;
+  px_runner *r = &c->run;
+  if (abandoned(c) || r->cancel != PX_CANCEL_NONE) {
+    return DAPI_SINK_ABORT;
+  }
+  if (!px_sink_row_open(&r->sink) &&
+      px_conn_queued(c) >= (size_t)cf(c)->redwire.client_output_high_water) {
+    r->paused = true; /* resumed by px_runner_output_drained */
+    return DAPI_SINK_PAUSE;
+  }
+  if (px_sink_feed(&r->sink, data, len) != PX_OK) {
+    return DAPI_SINK_ABORT;
+  }
+  r->page_bytes += len;
+  px_conn_flush(c);
+  return abandoned(c) ? DAPI_SINK_ABORT : DAPI_SINK_CONSUMED;
+}
+
+static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
+
+/* Requests the page r->page_token names (the sink is prepared for it). */
+static void request_page(px_conn *c) {
+  px_runner *r = &c->run;
+  dapi_sink ds = {.fn = on_chunk, .ctx = c};
+  dapi_creds cr = creds_of(c);
+  r->page_bytes = 0;
+  dapi_rc rc = dapi_client_get_result(c->api->client, &cr, r->stmt_id, r->page_token, &ds,
+                                      on_result_done, c, &r->call);
+  if (rc != DAPI_OK) {
+    start_failed(c, DAPI_OP_GET_STATEMENT_RESULT, rc);
+    return;
+  }
+  c->pending_calls++;
+  r->phase = PX_RUN_FETCH;
+}
+
+/* Fetches the next page; next_token (owned, NULL for the first page) moves into the runner. */
+static void start_fetch(px_conn *c, char *next_token) {
+  px_runner *r = &c->run;
+  free(r->page_token);
+  r->page_token = next_token;
+  r->page_restarts = 0;
+  if (!r->sink_live) {
+    if (px_sink_init(&r->sink, &c->out, PX_MAX_VALUE_BYTES,
+                     (size_t)cf(c)->aws.max_response_page_bytes) != PX_OK) {
+      pgw_error e;
+      pgw_error_set(&e, "ERROR", "53200", "out of memory");
+      finish_error(c, &e);
+      return;
+    }
+    r->sink_live = true;
+  }
+  px_sink_page_begin(&r->sink);
+  request_page(c);
+}
+
+/* A page call failed after bytes of it reached the sink: the same page may be asked for again
+ * when the failure is of a retryable kind, attempts are left for the page and the client's retry
+ * budget is not exhausted (an empty budget means the service is failing: no extra load). */
+static bool page_restartable(const px_conn *c, const dapi_call_outcome *o) {
+  const px_runner *r = &c->run;
+  return r->page_bytes > 0 && r->cancel == PX_CANCEL_NONE && o->rc != DAPI_ECANCELLED &&
+         dapi_err_class_retryable(o->error.cls) &&
+         r->page_restarts + 1 < (uint32_t)cf(c)->aws.max_attempts &&
+         dapi_client_retry_tokens(c->api->client) > 0;
+}
+
+static void restart_page(px_conn *c, const dapi_call_outcome *o) {
+  px_runner *r = &c->run;
+  r->page_restarts++;
+  px_sink_page_retry(&r->sink);
+  PX_LOG_INFO(&c->srv->log, c->id,
+              "GetStatementResult page failed after %llu body bytes (%s: %s); requesting it "
+              "again (restart %u of at most %u), skipping the %llu rows of it already sent",
+              (unsigned long long)r->page_bytes, dapi_err_class_name(o->error.cls),
+              o->error.message, (unsigned)r->page_restarts, (unsigned)(cf(c)->aws.max_attempts - 1),
+              (unsigned long long)r->sink.resend_skip);
+  request_page(c);
+}
+
+static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
+  (void)call;
+  px_conn *c = ctx;
+  px_runner *r = &c->run;
+  c->pending_calls--;
+  r->call = NULL;
+  r->paused = false;
+  if (abandoned(c)) {
+    finish(c, NULL);
+  } else if (r->sink.failed) {
+    finish_error(c, &r->sink.err);
+  } else if (o->rc != DAPI_OK) {
+    if (page_restartable(c, o)) {
+      restart_page(c, o);
+    } else {
+      px_sink_abandon(&r->sink);
+      api_failure(c, DAPI_OP_GET_STATEMENT_RESULT, o);
+    }
+  } else if (px_sink_page_end(&r->sink) != PX_OK) {
+    finish_error(c, &r->sink.err);
+  } else if (px_sink_next_token(&r->sink) != NULL) {
+    /* The token lives in the sink until the next page_begin: copy it first. */
+    char *token = dup_str(px_sink_next_token(&r->sink));
+    if (token == NULL) {
+      pgw_error e;
+      pgw_error_set(&e, "ERROR", "53200", "out of memory");
+      finish_error(c, &e);
+    } else {
+      start_fetch(c, token);
+    }
+  } else {
+    px_outcome out = {.kind = PX_OUT_OK, .has_result_set = true, .rows = px_sink_rows(&r->sink)};
+    finish(c, &out);
+  }
+  px_conn_maybe_free(c);
+}
+
+void px_runner_output_drained(px_conn *c) {
+  px_runner *r = &c->run;
+  if (r->phase != PX_RUN_FETCH || !r->paused || r->call == NULL) {
+    return;
+  }
+  r->paused = false;
+  dapi_rc rc = dapi_call_resume(r->call);
+  if (rc != DAPI_OK) {
+    if (!r->sink.failed) {
+      r->sink.failed = true;
+      pgw_error_set(&r->sink.err, "ERROR", "XX000", "could not resume the result transfer: %s",
+                    dapi_strerror(rc));
+    }
+    dapi_call_cancel(r->call);
+  }
+}
+
+bool px_runner_row_open(const px_conn *c) {
+  return c->run.sink_live && px_sink_row_open(&c->run.sink);
+}
+
+/* ---- statement status ---- */
+
+static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
+
+static void start_describe(px_conn *c, int wait, px_run_phase phase) {
+  px_runner *r = &c->run;
+  dapi_creds cr = creds_of(c);
+  dapi_rc rc =
+      dapi_client_describe(c->api->client, &cr, r->stmt_id, wait, on_describe_done, c, &r->call);
+  if (rc != DAPI_OK) {
+    start_failed(c, DAPI_OP_DESCRIBE_STATEMENT, rc);
+    return;
+  }
+  c->pending_calls++;
+  r->phase = phase;
+}
+
+static void failed_with_text(px_conn *c, const char *text) {
+  px_runner *r = &c->run;
+  pgw_error e;
+  int32_t pos = 0;
+  px_errmap_statement_error(text, strlen(text), &e, &pos);
+  if (r->cancel != PX_CANCEL_NONE && strcmp(e.sqlstate, "57014") == 0) {
+    finish_cancelled(c); /* our cancel: PostgreSQL's wording for its reason */
+    return;
+  }
+  if (pos > 0) {
+    e.position = r->pos_base + pos;
+  }
+  finish_error(c, &e);
+}
+
+static void on_info(px_conn *c, const dapi_stmt_info *info) {
+  px_runner *r = &c->run;
+  if (r->stmt_id == NULL && info->id != NULL) {
+    r->stmt_id = dup_str(info->id);
+  }
+  if (c->session_id == NULL && info->session_id != NULL) {
+    c->session_id = dup_str(info->session_id);
+    if (c->session_id != NULL) {
+      PX_LOG_DEBUG(&c->srv->log, c->id, "Data API session %s", c->session_id);
+    }
+  }
+  if (r->stmt_id == NULL) {
+    pgw_error e;
+    pgw_error_set(&e, "ERROR", "53200", "out of memory");
+    finish_error(c, &e);
+    return;
+  }
+  bool terminal = dapi_stmt_status_terminal(info->status);
+  if (abandoned(c)) {
+    if (!terminal) {
+      send_cancel(c);
+    }
+    finish(c, NULL);
+    return;
+  }
+  if (r->cancel != PX_CANCEL_NONE && !terminal) {
+    send_cancel(c);
+  }
+  switch (info->status) {
+  case DAPI_STMT_FINISHED:
+    if (info->has_result_set) {
+      start_fetch(c, NULL);
+    } else if (r->need_count && info->result_rows == DAPI_ABSENT && r->phase == PX_RUN_EXECUTE) {
+      start_describe(c, 0, PX_RUN_DESCRIBE); /* for ResultRows */
+    } else {
+      px_outcome o = {.kind = PX_OUT_OK,
+                      .rows = info->result_rows > 0 ? (uint64_t)info->result_rows : 0};
+      finish(c, &o);
+    }
+    return;
+  case DAPI_STMT_FAILED:
+    if (info->error != NULL) {
+      failed_with_text(c, info->error);
+    } else if (r->phase == PX_RUN_ERROR_DESCRIBE) {
+      pgw_error e;
+      pgw_error_set(&e, "ERROR", "XX000", "statement failed (the Data API gave no error text)");
+      finish_error(c, &e);
+    } else {
+      start_describe(c, 0, PX_RUN_ERROR_DESCRIBE);
+    }
+    return;
+  case DAPI_STMT_ABORTED:
+    finish_cancelled(c);
+    return;
+  default:
+    start_describe(c, (int)cf(c)->aws.wait_time_seconds, PX_RUN_DESCRIBE);
+    return;
+  }
+}
+
+static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
+  (void)call;
+  px_conn *c = ctx;
+  c->pending_calls--;
+  c->run.call = NULL;
+  if (o->rc != DAPI_OK) {
+    if (abandoned(c)) {
+      finish(c, NULL);
+    } else {
+      api_failure(c, DAPI_OP_DESCRIBE_STATEMENT, o);
+    }
+  } else {
+    on_info(c, &o->stmt);
+  }
+  px_conn_maybe_free(c);
+}
+
+/* ---- execute ---- */
+
+static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
+
+static dapi_rc start_execute(px_conn *c) {
+  px_runner *r = &c->run;
+  r->with_target = c->session_id == NULL;
+  dapi_execute_input in;
+  fill_execute(c, &in, (int)cf(c)->aws.wait_time_seconds);
+  dapi_creds cr = creds_of(c);
+  dapi_rc rc = dapi_client_execute(c->api->client, &cr, &in, on_execute_done, c, &r->call);
+  if (rc == DAPI_OK) {
+    c->pending_calls++;
+    r->phase = PX_RUN_EXECUTE;
+  }
+  return rc;
+}
+
+static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
+  (void)call;
+  px_conn *c = ctx;
+  px_runner *r = &c->run;
+  c->pending_calls--;
+  r->call = NULL;
+  if (o->rc != DAPI_OK) {
+    if (abandoned(c)) {
+      finish(c, NULL); /* a probe, if one was needed, is already on its way */
+    } else if (o->rc == DAPI_EAPI && o->error.cls == DAPI_ERR_SESSION_GONE &&
+               r->allow_new_session && c->session_id != NULL && r->cancel == PX_CANCEL_NONE) {
+      /* Idle and outside a transaction, nothing is lost with the session: open a new one. */
+      PX_LOG_INFO(&c->srv->log, c->id, "Data API session %s is gone; opening a new one",
+                  c->session_id);
+      free(c->session_id);
+      c->session_id = NULL;
+      r->allow_new_session = false;
+      dapi_rc rc = dapi_uuid4(r->token);
+      if (rc == DAPI_OK) {
+        rc = start_execute(c);
+      }
+      if (rc != DAPI_OK) {
+        start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
+      }
+    } else {
+      api_failure(c, DAPI_OP_EXECUTE_STATEMENT, o);
+    }
+  } else {
+    on_info(c, &o->stmt);
+  }
+  px_conn_maybe_free(c);
+}
+
+px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_base,
+                          bool allow_new_session, bool need_count, pgw_error *err) {
+  px_runner *r = &c->run;
+  r->sql = malloc(len + 1);
+  if (r->sql == NULL) {
+    pgw_error_set(err, "ERROR", "53200", "out of memory");
+    return PX_NOMEM;
+  }
+  memcpy(r->sql, sql, len);
+  r->sql[len] = '\0';
+  r->gen++;
+  r->pos_base = pos_base;
+  r->allow_new_session = allow_new_session;
+  r->need_count = need_count;
+  r->cancel = PX_CANCEL_NONE;
+  r->cancel_sent = false;
+  r->probing = false;
+  dapi_rc rc = dapi_uuid4(r->token);
+  if (rc == DAPI_OK) {
+    rc = start_execute(c);
+  }
+  if (rc != DAPI_OK) {
+    free(r->sql);
+    r->sql = NULL;
+    const char *sqlstate = rc == DAPI_ETOOBIG ? "54000" : rc == DAPI_ENOMEM ? "53200" : "XX000";
+    pgw_error_set(err, "ERROR", sqlstate, "could not send Data API ExecuteStatement: %s",
+                  dapi_strerror(rc));
+    if (rc == DAPI_ETOOBIG) {
+      pgw_error_detail(err, "The statement is larger than a Data API request may be.");
+    } else if (rc == DAPI_EINVAL) {
+      pgw_error_detail(err, "The Data API cannot carry this statement (e.g. invalid UTF-8).");
+    }
+    return rc == DAPI_ENOMEM ? PX_NOMEM : PX_UPSTREAM;
+  }
+  int64_t timeout = cf(c)->redwire.statement_timeout_ms;
+  if (timeout > 0) {
+    uv_timer_start(&c->timer, on_statement_timeout, (uint64_t)timeout, 0);
+    r->timer_on = true;
+  }
+  PX_LOG_DEBUG(&c->srv->log, c->id, "ExecuteStatement (%zu bytes of SQL, %s)", len,
+               r->with_target ? "new session" : "in session");
+  return PX_OK;
+}

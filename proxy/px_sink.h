@@ -1,0 +1,99 @@
+/* px_sink.h — GetStatementResult pages → RowDescription + DataRow bytes, streamed.
+ *
+ * The streaming decoder (dapi_result) emits column/field/row events as page bytes arrive; this
+ * sink encodes them straight into the client's output buffer (DESIGN §2 step 4): no row object
+ * is built, and memory does not depend on the result size — only on the widest row.
+ *
+ * RowDescription is sent once, from the first page's ColumnMetadata (later pages may repeat or
+ * omit it; a repeat with another column count fails the statement). Until the columns are known
+ * the raw bytes of the first page are kept (bounded by max_page_bytes): when that page lists
+ * Records before ColumnMetadata (the emulator does, and JSON member order is free), its rows are
+ * skipped on the first pass and the kept bytes are decoded again at the end of the page, now
+ * with the column types. Once the columns are known nothing is kept.
+ *
+ * Pure: no I/O, no loop. The caller feeds chunks, decides about backpressure between chunks (see
+ * px_sink_row_open) and checks the status after each feed.
+ */
+#ifndef PX_SINK_H
+#define PX_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dapi_result.h"
+#include "pgw_buf.h"
+#include "pgw_encode.h"
+#include "pgw_error.h"
+#include "px_status.h"
+#include "px_text.h"
+
+/* RowDescription carries a 16-bit column count. */
+#define PX_SINK_MAX_COLUMNS 65535u
+
+typedef struct px_sink {
+  pgw_buf *out;         /* borrowed: the client's output buffer; must outlive the sink */
+  dapi_result_dec *dec; /* owned */
+  pgw_wr w;             /* writer of the message being encoded (a row may span chunks) */
+  pgw_datarow row;      /* the open DataRow while row_open */
+  bool row_open;
+  bool described;    /* RowDescription sent */
+  bool page_columns; /* this page carried ColumnMetadata */
+  uint32_t page_ncols;
+  px_column *cols; /* owned array of cap_cols; names point into names after columns_end */
+  uint32_t ncols;
+  uint32_t cap_cols;
+  size_t *name_off; /* owned; offset of column i's name in names while collecting */
+  char *names;      /* owned: the column names, NUL-separated */
+  size_t names_len, names_cap;
+  pgw_buf first_page;      /* owned: raw bytes of the first page until the columns are known */
+  bool skip_rows;          /* this page listed Records before ColumnMetadata: replay at its end */
+  uint64_t rows;           /* DataRows completed */
+  uint64_t page_first_row; /* rows completed before the current page */
+  uint64_t resend_skip;    /* rows of a retried page that were sent already: decoded, not sent */
+  bool row_skipped;        /* the record being decoded is one of those */
+  char *next_token;        /* owned; NextToken of the current page, NULL if none */
+  bool failed;             /* sticky: err holds why */
+  pgw_error err;           /* ERROR-severity error for the client once failed */
+} px_sink;
+
+/* max_value_bytes bounds one decoded value (0 = the decoder's default); max_page_bytes bounds
+ * the first page kept for a replay. out is borrowed. PX_NOMEM. */
+PX_MUSTCHECK px_status px_sink_init(px_sink *s, pgw_buf *out, size_t max_value_bytes,
+                                    size_t max_page_bytes);
+void px_sink_free(px_sink *s);
+
+/* Prepares for the next page (the first included): resets the decoder, forgets NextToken. */
+void px_sink_page_begin(px_sink *s);
+
+/* The current page's transfer failed part-way and the same page (same NextToken) is requested
+ * again: removes a half-encoded DataRow and prepares to decode the page from its start, skipping
+ * as many of its records as were already sent (they are decoded, not sent again). The page's
+ * ColumnMetadata must match what RowDescription said and it must have at least those records,
+ * else the statement fails. Must not be called once s->failed. */
+void px_sink_page_retry(px_sink *s);
+
+/* Decodes one chunk of the page body, encoding complete messages into out. PX_UPSTREAM when the
+ * statement must fail (s->err says why; a partly encoded DataRow has been removed from out). */
+PX_MUSTCHECK px_status px_sink_feed(px_sink *s, const void *data, size_t len);
+
+/* The page body ended. PX_UPSTREAM when it was truncated or any error happened. On the first
+ * page, a result without ColumnMetadata still gets its (empty) RowDescription. */
+PX_MUSTCHECK px_status px_sink_page_end(px_sink *s);
+
+/* Gives up on the statement (cancelled or the transfer failed): removes a partly encoded
+ * DataRow so that out holds whole messages only. */
+void px_sink_abandon(px_sink *s);
+
+/* A DataRow is half encoded: out must not be consumed or swapped until it is complete. */
+bool px_sink_row_open(const px_sink *s);
+
+/* NextToken of the page just ended (borrowed; valid until the next page_begin), or NULL. */
+const char *px_sink_next_token(const px_sink *s);
+
+uint64_t px_sink_rows(const px_sink *s);
+
+/* RowDescription was sent (only then are DataRows possible). */
+bool px_sink_described(const px_sink *s);
+
+#endif

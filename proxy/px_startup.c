@@ -1,0 +1,261 @@
+/* px_startup.c — the startup phase: SSL/GSS refusals, CancelRequest, StartupMessage, login. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "px_conn.h"
+
+static char *dup_str(const char *s) {
+  size_t n = strlen(s);
+  char *d = malloc(n + 1);
+  if (d != NULL) {
+    memcpy(d, s, n + 1);
+  }
+  return d;
+}
+
+static void fatal(px_conn *c, const char *sqlstate, const char *message) {
+  pgw_error e;
+  pgw_error_set(&e, "FATAL", sqlstate, "%s", message);
+  px_conn_fatal(c, &e);
+}
+
+static void out_of_memory(px_conn *c) {
+  fatal(c, "53200", "out of memory");
+}
+
+static void on_cancel_request(px_conn *c, const pgw_msg *m) {
+  pgw_cancel req;
+  if (pgw_decode_cancel(m, &req) != PGW_OK) {
+    px_conn_close(c, "malformed CancelRequest");
+    return;
+  }
+  px_conn *target = px_server_find_by_key(c->srv, req.pid, req.key, req.key_len);
+  if (target == NULL || target == c) {
+    /* PostgreSQL answers nothing either way, so a client cannot probe for keys. */
+    PX_LOG_INFO(&c->srv->log, c->id, "CancelRequest for pid %ld matches no connection",
+                (long)req.pid);
+  } else {
+    PX_LOG_INFO(&c->srv->log, c->id, "CancelRequest for connection %llu",
+                (unsigned long long)target->id);
+    px_runner_cancel(target, PX_CANCEL_USER);
+  }
+  px_conn_close(c, "cancel request handled");
+}
+
+/* ParameterStatus as Redshift reports it (CLIENTS.md §4.1), with PostgreSQL's spellings where
+ * psql and libpq key off them. */
+static void send_login_ok(px_conn *c) {
+  const conf_redwire *rw = &px_conn_conf(c)->redwire;
+  if (px_server_mint_key(c->srv, &c->pid, c->key) != PX_OK) {
+    fatal(c, "XX000", "could not generate a cancel key");
+    return;
+  }
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  pgw_enc_auth_ok(&w);
+  const char *params[][2] = {
+      {"application_name", c->app_name},
+      {"client_encoding", "UTF8"},
+      {"DateStyle", "ISO, MDY"},
+      {"integer_datetimes", "on"},
+      {"IntervalStyle", "postgres"},
+      {"is_superuser", "off"},
+      {"server_encoding", "UTF8"},
+      {"server_version", rw->server_version},
+      {"padb_version", rw->padb_version},
+      {"session_authorization", c->user},
+      {"standard_conforming_strings", "on"},
+      {"TimeZone", "UTC"},
+  };
+  for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
+    pgw_enc_parameter_status(&w, params[i][0], params[i][1]);
+  }
+  pgw_enc_backend_key_data(&w, c->pid, c->key, sizeof c->key);
+  pgw_enc_ready_for_query(&w, PGW_TXN_IDLE);
+  if (!px_conn_check(c, &w, "login messages")) {
+    return;
+  }
+  uv_timer_stop(&c->timer);
+  PX_LOG_INFO(&c->srv->log, c->id, "login user=%s database=%s application_name=%s", c->user,
+              c->database, c->app_name);
+  px_conn_set_state(c, PX_CONN_IDLE);
+}
+
+/* Maps the client's database onto a Data API target and client (DESIGN §7 [databases]). */
+static bool resolve_target(px_conn *c) {
+  const conf_settings *s = px_conn_conf(c);
+  const conf_database *db = conf_database_find(s, c->database);
+  if (db == NULL) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "3D000", "database \"%s\" does not exist", c->database);
+    pgw_error_detail(&e, "redwire's [databases] section has no entry for it and no '*' entry.");
+    px_conn_fatal(c, &e);
+    return false;
+  }
+  const char *region = conf_database_region(s, db);
+  char endpoint[512];
+  const char *why = NULL;
+  if (conf_endpoint_for(s, region, endpoint, sizeof endpoint, &why) != CONF_OK) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "XX000", "no Data API endpoint for database \"%s\": %s", c->database,
+                  why != NULL ? why : "endpoint too long");
+    px_conn_fatal(c, &e);
+    return false;
+  }
+  if (px_server_api_get(c->srv, c->set, endpoint, region, &c->api, &why) != PX_OK) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "XX000", "cannot call the Data API at %s: %s", endpoint, why);
+    px_conn_fatal(c, &e);
+    return false;
+  }
+  c->target.kind = db->kind == CONF_TARGET_CLUSTER ? DAPI_TARGET_CLUSTER : DAPI_TARGET_WORKGROUP;
+  c->target.name = db->target;
+  c->target.database = db->database[0] != '\0' ? db->database : c->database;
+  c->target.db_user = db->db_user[0] != '\0' ? db->db_user : NULL;
+  c->target.secret_arn = db->secret_arn[0] != '\0' ? db->secret_arn : NULL;
+  return true;
+}
+
+static void authenticate(px_conn *c) {
+  const conf_settings *s = px_conn_conf(c);
+  switch (s->redwire.auth_mode) {
+  case CONF_AUTH_USERLIST:
+    fatal(c, "0A000", "auth_mode = userlist is not supported by redwire yet");
+    return;
+  case CONF_AUTH_TRUST:
+    if (px_creds_from_settings(s, c->srv->envp, &c->creds) != PX_OK) {
+      pgw_error e;
+      pgw_error_set(&e, "FATAL", "28000", "redwire has no AWS credentials for auth_mode = trust");
+      pgw_error_hint(&e, "Set [aws] access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID "
+                         "and AWS_SECRET_ACCESS_KEY in redwire's environment.");
+      px_conn_fatal(c, &e);
+      return;
+    }
+    send_login_ok(c);
+    return;
+  case CONF_AUTH_IAM:
+    break;
+  }
+  if (!c->loopback && !s->redwire.allow_cleartext_without_tls) {
+    /* The password is an AWS secret key: never ask for it in cleartext over a network. */
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "28000",
+                  "auth_mode = iam needs the AWS secret key in cleartext, which redwire only "
+                  "accepts from loopback clients");
+    pgw_error_hint(&e, "Connect from the same host, or set allow_cleartext_without_tls = on "
+                       "if the network path is trusted.");
+    px_conn_fatal(c, &e);
+    return;
+  }
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  pgw_enc_auth_cleartext(&w);
+  if (px_conn_check(c, &w, "AuthenticationCleartextPassword")) {
+    px_conn_set_state(c, PX_CONN_AUTH);
+  }
+}
+
+static void on_startup(px_conn *c, const pgw_msg *m) {
+  pgw_startup su;
+  pgw_rc rc = pgw_decode_startup(m, &su);
+  if (rc != PGW_OK) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "08P01", "invalid startup packet layout");
+    if (rc == PGW_ETOOBIG) {
+      pgw_error_detail(&e, "More than %d parameters.", PGW_STARTUP_MAX_PARAMS);
+    } else {
+      pgw_error_detail(&e, "A StartupMessage needs a non-empty \"user\" parameter and "
+                           "NUL-terminated name/value pairs.");
+    }
+    px_conn_fatal(c, &e);
+    return;
+  }
+  c->user = dup_str(su.user.ptr);
+  c->database =
+      dup_str(su.database.ptr != NULL && su.database.len > 0 ? su.database.ptr : su.user.ptr);
+  c->app_name = dup_str(su.application_name.ptr != NULL ? su.application_name.ptr : "");
+  if (c->user == NULL || c->database == NULL || c->app_name == NULL) {
+    out_of_memory(c);
+    return;
+  }
+  const char *unrecognized[PGW_STARTUP_MAX_PARAMS];
+  size_t n_unrec = 0;
+  for (size_t i = 0; i < su.nparams; i++) {
+    const pgw_kv *kv = &su.params[i];
+    if (strncmp(kv->name.ptr, "_pq_.", 5) == 0) {
+      unrecognized[n_unrec++] = kv->name.ptr;
+    } else if (strcmp(kv->name.ptr, "client_encoding") == 0 &&
+               !px_auth_client_encoding_ok(kv->value.ptr)) {
+      pgw_error e;
+      pgw_error_set(&e, "FATAL", "22023", "invalid value for parameter \"client_encoding\": \"%s\"",
+                    kv->value.ptr);
+      pgw_error_detail(&e, "redwire, like Redshift, only speaks UTF8.");
+      pgw_error_hint(&e, "Set client_encoding (or PGCLIENTENCODING) to UTF8.");
+      px_conn_fatal(c, &e);
+      return;
+    }
+  }
+  if (su.minor > 0 || n_unrec > 0) {
+    pgw_wr w;
+    pgw_wr_init(&w, &c->out);
+    pgw_enc_negotiate_protocol_version(&w, 0, unrecognized, n_unrec);
+    if (!px_conn_check(c, &w, "NegotiateProtocolVersion")) {
+      return;
+    }
+  }
+  PX_LOG_DEBUG(&c->srv->log, c->id, "startup user=%s database=%s protocol 3.%u", c->user,
+               c->database, (unsigned)su.minor);
+  if (!resolve_target(c)) {
+    return;
+  }
+  authenticate(c);
+}
+
+void px_startup_on_message(px_conn *c, const pgw_msg *m) {
+  pgw_wr w;
+  switch (m->kind) {
+  case PGW_MSG_SSLREQ:
+  case PGW_MSG_GSSENCREQ:
+    /* No TLS or GSS encryption yet: 'N' lets the client go on in cleartext (or give up). */
+    pgw_wr_init(&w, &c->out);
+    if (m->kind == PGW_MSG_SSLREQ) {
+      pgw_enc_ssl_answer(&w, false);
+    } else {
+      pgw_enc_gssenc_answer(&w, false);
+    }
+    (void)px_conn_check(c, &w, "encryption answer");
+    return;
+  case PGW_MSG_CANCEL:
+    on_cancel_request(c, m);
+    return;
+  case PGW_MSG_STARTUP:
+    on_startup(c, m);
+    return;
+  case PGW_MSG_TYPED:
+    break;
+  }
+  fatal(c, "08P01", "invalid startup packet");
+}
+
+void px_startup_on_password(px_conn *c, const pgw_msg *m) {
+  pgw_str pw;
+  if (m->kind != PGW_MSG_TYPED || m->type != PGW_FE_PASSWORD ||
+      pgw_decode_password(m, &pw) != PGW_OK) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "08P01", "expected password response, got message type %d",
+                  (int)m->type);
+    px_conn_fatal(c, &e);
+    return;
+  }
+  pgw_error e;
+  px_status st = px_creds_from_password(c->user, pw.ptr, pw.len, &c->creds, &e);
+  if (st == PX_NOMEM) {
+    out_of_memory(c);
+    return;
+  }
+  if (st != PX_OK) {
+    px_conn_fatal(c, &e);
+    return;
+  }
+  send_login_ok(c);
+}

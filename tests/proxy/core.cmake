@@ -1,0 +1,5 @@
+# Unit tests of the proxy core's pure parts (px_txn, px_auth, px_sink). Included from
+# tests/proxy/CMakeLists.txt.
+add_executable(test_px_core ${CMAKE_CURRENT_LIST_DIR}/test_px_core.c)
+target_link_libraries(test_px_core PRIVATE redwire_proxy_core PkgConfig::CMOCKA redwire_warnings)
+add_test(NAME proxy_px_core COMMAND test_px_core)
