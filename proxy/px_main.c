@@ -6,6 +6,7 @@
 
 #include "conf.h"
 #include "dapi_multi.h"
+#include "px_features.h"
 #include "px_server.h"
 
 static void print_diags(const conf_diags *d) {
@@ -44,6 +45,20 @@ int main(int argc, char **argv, char **envp) {
     fprintf(stderr, "redwire: configuration rejected (%s)\n", conf_strerror(rc));
     return 1;
   }
+  size_t warnings = diags.warnings;
+  if (action == CONF_ACTION_RUN || action == CONF_ACTION_CHECK_CONFIG) {
+    px_feature_finding found[PX_FEATURES_MAX];
+    size_t n = px_features_check(conf, found);
+    for (size_t i = 0; i < n; i++) {
+      warnings += found[i].fatal ? 0 : 1;
+      fprintf(stderr, "redwire: %s: %s\n", found[i].fatal ? "error" : "warning", found[i].text);
+    }
+    if (px_features_any_fatal(found, n)) {
+      fprintf(stderr, "redwire: configuration rejected\n");
+      conf_free(conf);
+      return 1;
+    }
+  }
   switch (action) {
   case CONF_ACTION_HELP:
     fputs(conf_help_text(), stdout);
@@ -52,7 +67,7 @@ int main(int argc, char **argv, char **envp) {
     printf("%s\n", conf_version_text());
     return 0;
   case CONF_ACTION_CHECK_CONFIG:
-    printf("redwire: configuration OK (%zu warning(s))\n", diags.warnings);
+    printf("redwire: configuration OK (%zu warning(s))\n", warnings);
     conf_free(conf);
     return 0;
   case CONF_ACTION_RUN:

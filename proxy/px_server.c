@@ -8,6 +8,7 @@
 
 #include "px_auth.h"
 #include "px_conn.h"
+#include "px_features.h"
 
 /* ---- settings ---- */
 
@@ -286,6 +287,17 @@ void px_server_reload(px_server *srv) {
   if (rc != CONF_OK || conf == NULL) {
     PX_LOG_ERROR(&srv->log, 0, "SIGHUP: configuration not reloaded (%s); keeping the old one",
                  conf_strerror(rc));
+    return;
+  }
+  px_feature_finding found[PX_FEATURES_MAX];
+  size_t n_found = px_features_check(conf, found);
+  for (size_t i = 0; i < n_found; i++) {
+    px_log_msg(&srv->log, found[i].fatal ? CONF_LOG_ERROR : CONF_LOG_WARNING, 0, "reload: %s",
+               found[i].text);
+  }
+  if (px_features_any_fatal(found, n_found)) {
+    PX_LOG_ERROR(&srv->log, 0, "SIGHUP: configuration not reloaded; keeping the old one");
+    conf_free(conf);
     return;
   }
   const conf_redwire *old = &srv->set->conf->redwire;

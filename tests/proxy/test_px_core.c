@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "px_auth.h"
+#include "px_features.h"
 #include "px_sink.h"
 #include "px_txn.h"
 
@@ -201,6 +202,59 @@ static void test_password_split(void **state) {
     assert_string_equal(e.severity, "FATAL");
     assert_non_null(strstr(e.message, "\"AKID1\""));
   }
+}
+
+/* Loads real settings (defaults + one --set) the way redwire's main does. TLS modes need the
+ * certificate and key settings (conf/ checks they are given, not that the files exist). */
+static conf_settings *load_with(const char *set) {
+  const char *argv[] = {"redwire",
+                        "--set",
+                        "aws.region=us-east-1",
+                        "--database",
+                        "*=workgroup=wg-test",
+                        "--set",
+                        "redwire.client_tls_cert_file=/etc/redwire/server.crt",
+                        "--set",
+                        "redwire.client_tls_key_file=/etc/redwire/server.key",
+                        "--set",
+                        set,
+                        NULL};
+  const char *envp[] = {NULL};
+  conf_diags diags;
+  conf_diags_init(&diags);
+  conf_settings *c = NULL;
+  conf_action action;
+  assert_int_equal(conf_load(11, argv, envp, &c, &action, &diags), CONF_OK);
+  return c;
+}
+
+static void test_unimplemented_settings(void **state) {
+  (void)state;
+  px_feature_finding f[PX_FEATURES_MAX];
+  /* The defaults ask for nothing this version lacks. */
+  conf_settings *c = load_with("redwire.listen_port=5439");
+  assert_int_equal(px_features_check(c, f), 0);
+  conf_free(c);
+  /* Requiring TLS must refuse to start rather than fall back to cleartext. */
+  c = load_with("redwire.client_tls_sslmode=require");
+  size_t n = px_features_check(c, f);
+  assert_int_equal(n, 1);
+  assert_true(px_features_any_fatal(f, n));
+  assert_non_null(strstr(f[0].text, "client_tls_sslmode"));
+  conf_free(c);
+  /* prefer copes with a server without TLS: a warning. */
+  c = load_with("redwire.client_tls_sslmode=prefer");
+  n = px_features_check(c, f);
+  assert_int_equal(n, 1);
+  assert_false(px_features_any_fatal(f, n));
+  conf_free(c);
+  /* Settings that only tune behaviour are warnings naming the setting. */
+  c = load_with("redwire.client_idle_timeout=60");
+  n = px_features_check(c, f);
+  assert_int_equal(n, 1);
+  assert_false(px_features_any_fatal(f, n));
+  assert_non_null(strstr(f[0].text, "client_idle_timeout"));
+  conf_free(c);
 }
 
 static void test_creds_from_settings(void **state) {
@@ -638,6 +692,7 @@ int main(void) {
       cmocka_unit_test(test_txn_plan),
       cmocka_unit_test(test_password_split),
       cmocka_unit_test(test_creds_from_settings),
+      cmocka_unit_test(test_unimplemented_settings),
       cmocka_unit_test(test_loopback),
       cmocka_unit_test(test_client_encoding),
       cmocka_unit_test(test_sink_every_split),
