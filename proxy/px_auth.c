@@ -7,15 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_n(const char *s, size_t n) {
-  char *d = malloc(n + 1);
-  if (d != NULL) {
-    memcpy(d, s, n);
-    d[n] = '\0';
-  }
-  return d;
-}
-
 static void wipe_free(char *s) {
   if (s != NULL) {
     OPENSSL_cleanse(s, strlen(s));
@@ -33,10 +24,10 @@ void px_creds_free(px_creds *c) {
 static px_status creds_set(px_creds *out, const char *akid, size_t akid_len, const char *secret,
                            size_t secret_len, const char *token, size_t token_len) {
   px_creds c = {0};
-  c.access_key_id = dup_n(akid, akid_len);
-  c.secret_access_key = dup_n(secret, secret_len);
+  c.access_key_id = strndup(akid, akid_len);
+  c.secret_access_key = strndup(secret, secret_len);
   if (token != NULL) {
-    c.session_token = dup_n(token, token_len);
+    c.session_token = strndup(token, token_len);
   }
   if (c.access_key_id == NULL || c.secret_access_key == NULL ||
       (token != NULL && c.session_token == NULL)) {

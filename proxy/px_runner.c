@@ -50,15 +50,6 @@ static bool abandoned(const px_conn *c) {
   return c->state != PX_CONN_BUSY;
 }
 
-static char *dup_str(const char *s) {
-  size_t n = strlen(s);
-  char *d = malloc(n + 1);
-  if (d != NULL) {
-    memcpy(d, s, n + 1);
-  }
-  return d;
-}
-
 static void finish(px_conn *c, px_outcome *o) {
   px_runner *r = &c->run;
   if (r->timer_on) {
@@ -224,7 +215,7 @@ static void on_probe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   } else if (gen == r->gen && r->phase != PX_RUN_NONE && !r->cancel_sent) {
     /* Still the same statement, and its own answer has not come back yet. */
     if (r->stmt_id == NULL) {
-      r->stmt_id = dup_str(o->stmt.id);
+      r->stmt_id = strdup(o->stmt.id);
     }
     if (!dapi_stmt_status_terminal(o->stmt.status)) {
       r->cancel_sent = true;
@@ -427,7 +418,7 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
     finish_error(c, &r->sink.err);
   } else if (px_sink_next_token(&r->sink) != NULL) {
     /* The token lives in the sink until the next page_begin: copy it first. */
-    char *token = dup_str(px_sink_next_token(&r->sink));
+    char *token = strdup(px_sink_next_token(&r->sink));
     if (token == NULL) {
       pgw_error e;
       pgw_error_set(&e, "ERROR", "53200", "out of memory");
@@ -498,10 +489,10 @@ static void failed_with_text(px_conn *c, const char *text) {
 static void on_info(px_conn *c, const dapi_stmt_info *info) {
   px_runner *r = &c->run;
   if (r->stmt_id == NULL && info->id != NULL) {
-    r->stmt_id = dup_str(info->id);
+    r->stmt_id = strdup(info->id);
   }
   if (c->session_id == NULL && info->session_id != NULL) {
-    c->session_id = dup_str(info->session_id);
+    c->session_id = strdup(info->session_id);
     if (c->session_id != NULL) {
       PX_LOG_DEBUG(&c->srv->log, c->id, "Data API session %s", c->session_id);
     }

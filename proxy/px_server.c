@@ -49,15 +49,6 @@ static void api_free(px_api *a) {
   free(a);
 }
 
-static char *dup_str(const char *s) {
-  size_t n = strlen(s);
-  char *d = malloc(n + 1);
-  if (d != NULL) {
-    memcpy(d, s, n + 1);
-  }
-  return d;
-}
-
 px_status px_server_api_get(px_server *srv, px_settings *set, const char *endpoint,
                             const char *region, px_api **out, const char **why) {
   for (px_api *a = srv->apis; a != NULL; a = a->next) {
@@ -84,8 +75,8 @@ px_status px_server_api_get(px_server *srv, px_settings *set, const char *endpoi
     *why = "out of memory";
     return PX_NOMEM;
   }
-  a->endpoint = dup_str(endpoint);
-  a->region = dup_str(region);
+  a->endpoint = strdup(endpoint);
+  a->region = strdup(region);
   a->set = px_settings_ref(set);
   if (a->endpoint == NULL || a->region == NULL) {
     api_free(a);

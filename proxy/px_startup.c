@@ -4,15 +4,6 @@
 
 #include "px_conn.h"
 
-static char *dup_str(const char *s) {
-  size_t n = strlen(s);
-  char *d = malloc(n + 1);
-  if (d != NULL) {
-    memcpy(d, s, n + 1);
-  }
-  return d;
-}
-
 static void fatal(px_conn *c, const char *sqlstate, const char *message) {
   pgw_error e;
   pgw_error_set(&e, "FATAL", sqlstate, "%s", message);
@@ -170,10 +161,10 @@ static void on_startup(px_conn *c, const pgw_msg *m) {
     px_conn_fatal(c, &e);
     return;
   }
-  c->user = dup_str(su.user.ptr);
+  c->user = strdup(su.user.ptr);
   c->database =
-      dup_str(su.database.ptr != NULL && su.database.len > 0 ? su.database.ptr : su.user.ptr);
-  c->app_name = dup_str(su.application_name.ptr != NULL ? su.application_name.ptr : "");
+      strdup(su.database.ptr != NULL && su.database.len > 0 ? su.database.ptr : su.user.ptr);
+  c->app_name = strdup(su.application_name.ptr != NULL ? su.application_name.ptr : "");
   if (c->user == NULL || c->database == NULL || c->app_name == NULL) {
     out_of_memory(c);
     return;
