@@ -519,6 +519,12 @@ static void test_pause_resume(void **state) {
   assert_int_equal(r.sink_bytes, 1000000 + 8); /* the refused chunk came again, exactly once */
 }
 
+/* Jitter pinned to its top: the backoff is then exactly its cap, so a test can rely on it. */
+static uint32_t top_of_range(void *ctx) {
+  (void)ctx;
+  return UINT32_MAX;
+}
+
 static void test_cancel(void **state) {
   fx *f = *state;
   dapi_client_conf cc;
@@ -526,6 +532,7 @@ static void test_cancel(void **state) {
   cc.retry.base_ms = 2000;
   cc.retry.throttle_base_ms = 2000;
   cc.retry.max_delay_ms = 4000;
+  cc.rng = top_of_range;
   new_client(f, &cc);
   /* In flight: the server sits on the request for 2 s. */
   static const reply slow[] = {{REPLY_JSON, 200, NULL, OK_EXEC, 0, 2000}};
@@ -542,7 +549,7 @@ static void test_cancel(void **state) {
   assert_true(now_s() - t0 < 0.5);
   assert_int_equal(r.o.rc, DAPI_ECANCELLED);
   assert_int_equal(r.fired, 1);
-  /* Waiting for a retry (backoff up to 2 s after a 503). */
+  /* Waiting for a retry (a backoff of 2 s after a 503). */
   static const reply busy[] = {{REPLY_JSON, 503, NULL, "{}", 0, 0}};
   script(busy, 1);
   start_execute(f, &r, &call);
