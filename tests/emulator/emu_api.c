@@ -56,7 +56,8 @@ void emu_api_handle(emu_server *srv, const emu_request *req, emu_response *resp)
       .payload = req->body,
       .payload_len = req->body_len,
   };
-  const emu_key *key = emu_auth_verify(srv->cfg, &sreq, (int64_t)time(NULL), &err);
+  const emu_key *key = emu_auth_verify_service(srv->cfg, srv->sts, EMU_AUTH_SERVICE, &sreq,
+                                               (int64_t)time(NULL), &err);
   if (key == NULL) {
     /* Never faulted, never counted as a call: the request is not the caller's yet. */
     answer_error(srv, resp, &err);

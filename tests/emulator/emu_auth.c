@@ -1,5 +1,6 @@
 #include "emu_auth.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -59,6 +60,12 @@ static void format_amz(int64_t t, char out[AUTH_SIGV4_AMZ_DATE_LEN + 1]) {
 
 const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *req,
                                int64_t now_unix, emu_err *err) {
+  return emu_auth_verify_service(cfg, NULL, EMU_AUTH_SERVICE, req, now_unix, err);
+}
+
+const emu_key *emu_auth_verify_service(const emu_config *cfg, emu_sts *issued, const char *service,
+                                       const auth_sigv4_request *req, int64_t now_unix,
+                                       emu_err *err) {
   const auth_sigv4_header *authz_h = find_header(req, "authorization");
   if (authz_h == NULL) {
     emu_err_set(err, 400, "MissingAuthenticationTokenException", "Missing Authentication Token");
@@ -108,9 +115,9 @@ const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *
                 "Credential should be scoped to a valid region. ");
     return NULL;
   }
-  if (!view_eq(az.service, az.service_len, EMU_AUTH_SERVICE)) {
+  if (!view_eq(az.service, az.service_len, service)) {
     emu_err_set(err, 400, "InvalidSignatureException",
-                "Credential should be scoped to correct service: '" EMU_AUTH_SERVICE "'. ");
+                "Credential should be scoped to correct service: '%s'. ", service);
     return NULL;
   }
   if (!list_has(az.signed_headers, az.signed_headers_len, "host")) {
@@ -135,6 +142,10 @@ const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *
     return NULL;
   }
   const emu_key *key = emu_config_find_key(cfg, az.access_key_id, az.access_key_id_len);
+  int64_t expires_at = INT64_MAX;
+  if (key == NULL && issued != NULL) {
+    key = emu_sts_find(issued, az.access_key_id, az.access_key_id_len, &expires_at);
+  }
   const auth_sigv4_header *token_h = find_header(req, "x-amz-security-token");
   bool token_ok;
   if (key == NULL) {
@@ -147,6 +158,11 @@ const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *
   if (!token_ok) {
     emu_err_set(err, 400, "UnrecognizedClientException",
                 "The security token included in the request is invalid.");
+    return NULL;
+  }
+  if (expires_at <= now_unix) {
+    emu_err_set(err, 400, "ExpiredTokenException",
+                "The security token included in the request is expired");
     return NULL;
   }
 
@@ -165,7 +181,7 @@ const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *
       .secret_access_key = key->secret_access_key,
       .session_token = key->session_token,
       .region = cfg->region,
-      .service = EMU_AUTH_SERVICE,
+      .service = service,
       .amz_date = amz_date,
       .normalize_path = true,
   };

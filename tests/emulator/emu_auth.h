@@ -13,6 +13,7 @@
 #include "auth_sigv4.h"
 #include "emu_config.h"
 #include "emu_err.h"
+#include "emu_sts.h"
 
 /* The service name in the credential scope. */
 #define EMU_AUTH_SERVICE "redshift-data"
@@ -28,5 +29,12 @@
  */
 const emu_key *emu_auth_verify(const emu_config *cfg, const auth_sigv4_request *req,
                                int64_t now_unix, emu_err *err);
+
+/* The same for any service name in the credential scope ("redshift-data", "sts"), also
+ * accepting the temporary keys sts issued (sts may be NULL) until they expire; an expired one is
+ * ExpiredTokenException (HTTP 400). */
+const emu_key *emu_auth_verify_service(const emu_config *cfg, emu_sts *sts, const char *service,
+                                       const auth_sigv4_request *req, int64_t now_unix,
+                                       emu_err *err);
 
 #endif

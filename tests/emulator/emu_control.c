@@ -4,6 +4,8 @@
  *   POST /_emulator/reset-stats  zeroes the request counters
  *   GET  /_emulator/faults       the fault settings in force
  *   POST /_emulator/faults       replaces them with the JSON body (same names as the flags)
+ *   GET  /_emulator/sts-keys     the temporary keys STS issued: id, identity ARN, expiration
+ *   GET|POST /_emulator/sts      {"max-duration-seconds":N}: lifetime cap of issued keys
  */
 #include <string.h>
 
@@ -30,6 +32,8 @@ static void stats(emu_server *srv, emu_response *resp) {
   emu_buf *o = &resp->body;
   emu_buf_putc(o, '{');
   emu_stats_json_members(srv->stats, o);
+  emu_buf_putc(o, ',');
+  emu_sts_stats_json(srv->sts, o);
   size_t by_status[EMU_ST_COUNT], results, result_bytes;
   emu_store_lock(srv->store);
   emu_store_counts_locked(srv->store, by_status, &results, &result_bytes);
@@ -73,6 +77,25 @@ static void faults(emu_server *srv, const emu_request *req, emu_response *resp) 
   resp->status = 200;
 }
 
+static void sts_settings(emu_server *srv, const emu_request *req, emu_response *resp) {
+  if (strcmp(req->method, "POST") == 0) {
+    const char *end = NULL;
+    cJSON *in = cJSON_ParseWithLengthOpts((const char *)req->body, req->body_len, &end, 0);
+    const cJSON *d =
+        in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "max-duration-seconds") : NULL;
+    if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 43200) {
+      cJSON_Delete(in);
+      control_error(resp, 400, "ValidationException",
+                    "the body must be {\"max-duration-seconds\": 0..43200}");
+      return;
+    }
+    emu_sts_set_max_duration(srv->sts, (uint32_t)d->valuedouble);
+    cJSON_Delete(in);
+  }
+  emu_buf_printf(&resp->body, "{\"max-duration-seconds\":%u}", emu_sts_max_duration(srv->sts));
+  resp->status = 200;
+}
+
 void emu_control_handle(emu_server *srv, const emu_request *req, emu_response *resp) {
   bool get = strcmp(req->method, "GET") == 0;
   bool post = strcmp(req->method, "POST") == 0;
@@ -92,13 +115,21 @@ void emu_control_handle(emu_server *srv, const emu_request *req, emu_response *r
   } else if (path_is(req, "/_emulator/reset-stats") && post) {
     resp->op_name = "reset-stats";
     emu_stats_reset(srv->stats);
+    emu_sts_stats_reset(srv->sts);
     emu_buf_puts(&resp->body, "{\"ok\":true}");
     resp->status = 200;
   } else if (path_is(req, "/_emulator/faults") && (get || post)) {
     resp->op_name = "faults";
     faults(srv, req, resp);
+  } else if (path_is(req, "/_emulator/sts-keys") && get) {
+    resp->op_name = "sts-keys";
+    emu_sts_keys_json(srv->sts, &resp->body);
+    resp->status = 200;
+  } else if (path_is(req, "/_emulator/sts") && (get || post)) {
+    resp->op_name = "sts-settings";
+    sts_settings(srv, req, resp);
   } else {
     control_error(resp, 404, "NotFoundException",
-                  "unknown control endpoint (health, stats, reset-stats, faults)");
+                  "unknown control endpoint (health, stats, reset-stats, faults, sts, sts-keys)");
   }
 }

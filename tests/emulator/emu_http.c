@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <microhttpd.h>
@@ -83,6 +84,18 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
   return MHD_YES;
 }
 
+/* STS speaks the Query protocol: a form-encoded body. */
+static bool is_form(const header_list *l) {
+  static const char form[] = "application/x-www-form-urlencoded";
+  for (size_t i = 0; i < l->n; i++) {
+    const auth_sigv4_header *h = &l->items[i];
+    if (emu_ascii_ieq(h->name, h->name_len, "content-type")) {
+      return h->value_len >= sizeof form - 1 && strncasecmp(h->value, form, sizeof form - 1) == 0;
+    }
+  }
+  return false;
+}
+
 /* The stalled answer: the first half of the body, a pause, then the rest. */
 typedef struct stall_body {
   char *data; /* owned */
@@ -148,7 +161,9 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, emu_response *
       return MHD_NO;
     }
   }
-  MHD_add_response_header(r, "Content-Type", "application/x-amz-json-1.1");
+  MHD_add_response_header(r, "Content-Type",
+                          resp->content_type != NULL ? resp->content_type
+                                                     : "application/x-amz-json-1.1");
   MHD_add_response_header(r, "x-amzn-RequestId", request_id);
   if (resp->error_type != NULL) {
     MHD_add_response_header(r, "x-amzn-ErrorType", resp->error_type);
@@ -214,6 +229,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
   } else if (path_len >= sizeof control_prefix - 1 &&
              memcmp(ctx->raw_uri, control_prefix, sizeof control_prefix - 1) == 0) {
     emu_control_handle(h->srv, &req, &resp);
+  } else if (is_form(&hl)) {
+    emu_sts_handle(h->srv, &req, &resp);
   } else {
     emu_api_handle(h->srv, &req, &resp);
   }

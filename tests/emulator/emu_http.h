@@ -37,12 +37,13 @@ typedef struct emu_request {
 
 typedef struct emu_response {
   int status;
-  emu_buf body;           /* owned */
-  const char *error_type; /* static; NULL on success (also sent as x-amzn-ErrorType) */
-  bool drop;              /* close the connection without answering */
-  uint32_t stall_ms;      /* send part of the body, pause this long, send the rest */
-  const char *op_name;    /* for the log: the operation, or the control path */
-  char akid[129];         /* for the log: the authenticated access key id, "" for none */
+  emu_buf body;             /* owned */
+  const char *error_type;   /* static; NULL on success (also sent as x-amzn-ErrorType) */
+  const char *content_type; /* static; NULL: application/x-amz-json-1.1 */
+  bool drop;                /* close the connection without answering */
+  uint32_t stall_ms;        /* send part of the body, pause this long, send the rest */
+  const char *op_name;      /* for the log: the operation, or the control path */
+  char akid[129];           /* for the log: the authenticated access key id, "" for none */
 } emu_response;
 
 /* Initialises resp (status 500, empty body capped at max_body). */
@@ -51,6 +52,8 @@ void emu_response_free(emu_response *resp);
 
 void emu_api_handle(emu_server *srv, const emu_request *req, emu_response *resp);
 void emu_control_handle(emu_server *srv, const emu_request *req, emu_response *resp);
+/* STS Query-protocol requests (Content-Type application/x-www-form-urlencoded), emu_sts.c. */
+void emu_sts_handle(emu_server *srv, const emu_request *req, emu_response *resp);
 
 typedef struct emu_http emu_http;
 

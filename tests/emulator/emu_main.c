@@ -79,12 +79,13 @@ int main(int argc, char **argv) {
   srv.pool = emu_pgpool_new(cfg.pg_conninfo, POOL_IDLE);
   srv.faults = emu_faults_new(&cfg.faults);
   srv.stats = emu_stats_new();
+  srv.sts = emu_sts_new();
   int status = 1;
   emu_http *http = NULL;
   if (srv.log == NULL) {
     fprintf(stderr, "redwire-emulator: --log-file %s: %s\n", cfg.log_file, strerror(errno));
   } else if (srv.store == NULL || srv.pool == NULL || srv.faults == NULL || srv.stats == NULL ||
-             RAND_bytes(srv.token_key, sizeof srv.token_key) != 1) {
+             srv.sts == NULL || RAND_bytes(srv.token_key, sizeof srv.token_key) != 1) {
     fprintf(stderr, "redwire-emulator: out of memory or no system randomness\n");
   } else {
     uint16_t port = 0;
@@ -131,6 +132,7 @@ int main(int argc, char **argv) {
   emu_pgpool_free(srv.pool);
   emu_faults_free(srv.faults);
   emu_stats_free(srv.stats);
+  emu_sts_free(srv.sts);
   emu_log_close(srv.log);
   emu_config_free(&cfg);
   return status;

@@ -14,6 +14,7 @@
 #include "emu_pg.h"
 #include "emu_stats.h"
 #include "emu_store.h"
+#include "emu_sts.h"
 
 typedef struct emu_server {
   const emu_config *cfg;
@@ -22,6 +23,7 @@ typedef struct emu_server {
   emu_faults *faults;
   emu_stats *stats;
   emu_log *log;
+  emu_sts *sts; /* STS: issued temporary keys */
   /* Key of the NextToken MACs: random per process, so tokens cannot be forged or reused across
    * emulator runs. */
   unsigned char token_key[32];
