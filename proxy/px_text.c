@@ -58,7 +58,7 @@ static bool is_prefix_of(const char *s, size_t n, const char *word, size_t min) 
 /* PostgreSQL's boolin (parse_bool_with_len): t/true, y/yes, on, 1 and f/false, n/no, off, 0, any
  * unambiguous prefix, any case, blanks around. The real service sent "true"/"false" as
  * stringValue until 2022 (dataapi-types.md §2.1). */
-static bool parse_bool(const char *s, size_t n, bool *out) {
+bool px__text_parse_bool(const char *s, size_t n, bool *out) {
   while (n > 0 && is_blank(s[0])) {
     s++;
     n--;
@@ -256,7 +256,7 @@ px_text_rc px_text_field(pgw_datarow *row, const px_coltype *t, const dapi_resul
   case PX_TEXT_BOOL: {
     bool b = f->boolean;
     if (f->kind == DAPI_RESULT_STRING) {
-      if (!parse_bool(s, n, &b))
+      if (!px__text_parse_bool(s, n, &b))
         return PX_TEXT_EINVAL;
     } else if (f->kind != DAPI_RESULT_BOOL) {
       return PX_TEXT_EINVAL;

@@ -89,3 +89,33 @@ px_text_rc px__text_bytea(pgw_datarow *row, const char *s, size_t n) {
   pgw_enc_datarow_field_end(row);
   return PX_TEXT_OK;
 }
+
+/* The bytes encoded by digits s[0..k) (as decode_hex), raw: binary-format bytea. */
+static size_t decode_raw(const unsigned char *s, size_t k, uint8_t *out) {
+  size_t o = 0;
+  for (size_t i = 0; i < k; i += 4) {
+    size_t g = k - i < 4 ? k - i : 4;
+    uint32_t bits = 0;
+    for (size_t j = 0; j < 4; j++)
+      bits = bits << 6 | (j < g ? (uint32_t)(B64_PLUS1[s[i + j]] - 1) : 0);
+    for (size_t b = 0; b + 1 < g; b++)
+      out[o++] = (uint8_t)(bits >> (16 - 8 * b));
+  }
+  return o;
+}
+
+px_text_rc px__bytea_raw(pgw_datarow *row, const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  long digits = digits_if_valid(u, n);
+  if (digits < 0)
+    return PX_TEXT_EINVAL;
+  size_t k = (size_t)digits;
+  uint8_t piece[PIECE_IN / 4 * 3];
+  pgw_enc_datarow_field_begin(row);
+  for (size_t i = 0; i < k; i += PIECE_IN) {
+    size_t take = k - i < PIECE_IN ? k - i : PIECE_IN;
+    pgw_enc_datarow_field_append(row, piece, decode_raw(u + i, take, piece));
+  }
+  pgw_enc_datarow_field_end(row);
+  return PX_TEXT_OK;
+}

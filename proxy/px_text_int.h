@@ -3,7 +3,9 @@
 #ifndef PX_TEXT_INT_H
 #define PX_TEXT_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pgw_encode.h"
 #include "px_text.h"
@@ -18,5 +20,13 @@ px_text_rc px__text_numeric(pgw_datarow *row, const char *s, size_t n);
  * Standard alphabet, with or without '=' padding; EINVAL for any other character, misplaced
  * padding, or a length no encoder produces. */
 px_text_rc px__text_bytea(pgw_datarow *row, const char *s, size_t n);
+
+/* PostgreSQL's boolin spellings (t/true/yes/on/1, f/false/no/off/0, unambiguous prefixes, any
+ * case, blanks around): true with *out set when s[0..n) is one. Also used by px_binary and
+ * px_param, so that all three accept the same texts. */
+bool px__text_parse_bool(const char *s, size_t n, bool *out);
+
+/* base64 s[0..n) (the rules of px__text_bytea) → one binary bytea field: the raw bytes. */
+px_text_rc px__bytea_raw(pgw_datarow *row, const char *s, size_t n);
 
 #endif

@@ -1,5 +1,7 @@
 #include "pxt_util.h"
 
+#include "px_binary.h"
+
 #include <string.h>
 
 #include "pgw_buf.h"
@@ -10,7 +12,9 @@ static uint32_t be32(const uint8_t *p) {
   return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
+typedef px_text_rc (*field_fn)(pgw_datarow *row, const px_coltype *t, const dapi_result_field *f);
+
+static void render(field_fn fn, const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
   memset(out, 0, sizeof *out);
   pgw_buf buf;
   pgw_buf_init(&buf, 64u << 20);
@@ -18,7 +22,7 @@ void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
   pgw_wr_init(&w, &buf);
   pgw_datarow row;
   pgw_enc_datarow_begin(&row, &w, 1);
-  out->rc = px_text_field(&row, t, f);
+  out->rc = fn(&row, t, f);
   if (out->rc != PX_TEXT_OK) {
     /* Nothing of the field may have been written: type, length, count = 7 bytes only. */
     out->framing_ok =
@@ -45,6 +49,14 @@ void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
     }
   }
   pgw_buf_free(&buf);
+}
+
+void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
+  render(px_text_field, t, f, out);
+}
+
+void pxt_render_binary(const px_coltype *t, const dapi_result_field *f, pxt_out *out) {
+  render(px_binary_field, t, f, out);
 }
 
 static dapi_result_field make(dapi_result_kind kind, const char *s) {

@@ -1,5 +1,6 @@
 /* pxt_util.h — helpers of the proxy unit tests: run px_text_field on one value inside a real
- * one-column DataRow and hand back the field's bytes, checking the message framing on the way. */
+ * one-column DataRow (or px_binary_field) and hand back the field's bytes, checking the message
+ * framing on the way. */
 #ifndef PXT_UTIL_H
 #define PXT_UTIL_H
 
@@ -20,6 +21,9 @@ typedef struct pxt_out {
 
 /* Encodes f as the single field of a DataRow for column type t. */
 void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out);
+
+/* The same with px_binary_field (binary format). */
+void pxt_render_binary(const px_coltype *t, const dapi_result_field *f, pxt_out *out);
 
 /* Field constructors (the views borrow s). */
 dapi_result_field pxt_string(const char *s);
