@@ -33,6 +33,7 @@
  */
 #include "px_text_float.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -347,6 +348,34 @@ size_t px__float4_text(float v, char out[PX__FLOAT_TEXT_MAX]) {
 
 /* ---- parsing ------------------------------------------------------------------------------ */
 
+/* Clinger's exact case, which spares strtod (the largest cost of a float8 column; bench_decode
+ * row:four): with at most 15 significant digits the significand D is an exact double (< 2^53),
+ * and so is 10^|k| for |k| <= 22; one IEEE multiplication or division of two exact operands is
+ * correctly rounded, which is what strtod returns. Needs FLT_EVAL_METHOD 0 (no excess precision,
+ * as on x86-64 SSE and AArch64); otherwise, and outside that range, false: use strtod. */
+static bool exact_double(const px__float_scan *s, double *out) {
+#if FLT_EVAL_METHOD == 0
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (s->form != PX__FLOAT_NONZERO || s->nsig > 15)
+    return false;
+  long k = s->exp10 - s->nsig + 1; /* value = D * 10^k */
+  if (k < -22 || k > 22)
+    return false;
+  uint64_t D = 0;
+  for (int i = 0; i < s->nsig; i++)
+    D = D * 10 + (uint64_t)(s->sig[i] - '0');
+  double v = k >= 0 ? (double)D * pow10[k] : (double)D / pow10[-k];
+  *out = s->cstr[0] == '-' ? -v : v;
+  return true;
+#else
+  (void)s;
+  (void)out;
+  return false;
+#endif
+}
+
 /* The value of a scanned text; false when it is not a number of the type's range. */
 static bool value_of(const px__float_scan *s, bool single, double *out) {
   switch (s->form) {
@@ -363,6 +392,8 @@ static bool value_of(const px__float_scan *s, bool single, double *out) {
     return true;
   case PX__FLOAT_ZERO:
   case PX__FLOAT_NONZERO: {
+    if (!single && exact_double(s, out))
+      return true; /* never out of range: |value| is within [1e-37, 1e37] */
     /* float4 is rounded once, from the decimal, never through a double. */
     double v = single ? (double)strtof(s->cstr, NULL) : strtod(s->cstr, NULL);
     /* Overflow gives ±HUGE_VAL; a non-zero number below the smallest subnormal gives 0. Both

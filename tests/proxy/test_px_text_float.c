@@ -154,6 +154,35 @@ static void test_round_trip_random(void **state) {
   }
 }
 
+/* Decimals of at most 15 digits with a small exponent take the exact-arithmetic path instead of
+ * strtod: it must give strtod's value bit for bit, sign and trailing zeros included. */
+static void test_parse_exact_path_matches_strtod(void **state) {
+  (void)state;
+  uint64_t x = 0x2545f4914f6cdd1dull;
+  for (int i = 0; i < 300000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    int digits = 1 + (int)(x % 15);
+    char sig[16];
+    uint64_t y = x >> 8;
+    for (int k = 0; k < digits; k++, y /= 10)
+      sig[k] = (char)('0' + y % 10);
+    sig[digits] = '\0';
+    int point = (int)((x >> 40) % (unsigned)(digits + 1)); /* digits before the point */
+    int exp = (int)((x >> 48) % 61) - 30;                  /* some beyond the exact range */
+    char text[64];
+    snprintf(text, sizeof text, "%s%.*s.%se%d", (x >> 60) & 1 ? "-" : "", point, sig, sig + point,
+             exp);
+    if (point == 0)
+      snprintf(text, sizeof text, "%s0.%se%d", (x >> 60) & 1 ? "-" : "", sig, exp);
+    double got, want = strtod(text, NULL);
+    assert_true(px__float8_parse(text, strlen(text), &got));
+    if (memcmp(&got, &want, sizeof got) != 0)
+      fail_msg("%s: parsed %.17g, strtod %.17g", text, got, want);
+  }
+}
+
 static void test_parse(void **state) {
   (void)state;
   double d;
@@ -255,9 +284,13 @@ static void test_convert_matches_search(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_float8_layout), cmocka_unit_test(test_float8_shortest),
-      cmocka_unit_test(test_float4),        cmocka_unit_test(test_round_trip_random),
-      cmocka_unit_test(test_parse),         cmocka_unit_test(test_convert_matches_search),
+      cmocka_unit_test(test_float8_layout),
+      cmocka_unit_test(test_float8_shortest),
+      cmocka_unit_test(test_float4),
+      cmocka_unit_test(test_round_trip_random),
+      cmocka_unit_test(test_parse),
+      cmocka_unit_test(test_convert_matches_search),
+      cmocka_unit_test(test_parse_exact_path_matches_strtod),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
