@@ -1,6 +1,8 @@
 /* px_conn.c — a client connection: accept, state transitions, reading, writing, closing. */
 #include "px_conn.h"
 
+#include "px_userlist.h"
+
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,8 @@ void px_conn_set_state_at(px_conn *c, px_conn_state s, int line) {
 }
 
 size_t px_conn_queued(const px_conn *c) {
-  return pgw_buf_len(&c->out) + pgw_buf_len(&c->wbuf);
+  size_t n = pgw_buf_len(&c->out) + pgw_buf_len(&c->wbuf);
+  return c->tls != NULL ? n + px_tls_pending_out(c->tls) : n;
 }
 
 static size_t high_water(const px_conn *c) {
@@ -75,6 +78,11 @@ static size_t low_water(const px_conn *c) {
 
 static void conn_free(px_conn *c) {
   px_query_free(c);
+  px_userlist_free(c);
+  if (c->tls != NULL) {
+    px_tls_free(c->tls);
+    free(c->tls);
+  }
   pgw_buf_free(&c->in);
   pgw_buf_free(&c->out);
   pgw_buf_free(&c->wbuf);
@@ -163,7 +171,7 @@ void px_conn_flush(px_conn *c) {
   if (c->writing || c->state == PX_CONN_CLOSING) {
     return;
   }
-  if (pgw_buf_len(&c->out) == 0) {
+  if (pgw_buf_len(&c->out) == 0 && (c->tls == NULL || px_tls_pending_out(c->tls) == 0)) {
     if (c->state == PX_CONN_FLUSHING) {
       px_conn_close(c, "final message sent");
     }
@@ -172,9 +180,24 @@ void px_conn_flush(px_conn *c) {
   if (px_runner_row_open(c)) {
     return; /* the open DataRow is located by its offset in out: do not move it */
   }
-  pgw_buf tmp = c->out;
-  c->out = c->wbuf;
-  c->wbuf = tmp;
+  if (c->tls != NULL) {
+    /* wbuf is empty (no write in flight): encrypt into it rather than swapping. */
+    px_status st = px_tls_push(c->tls, &c->out, &c->wbuf);
+    if (st != PX_OK) {
+      px_conn_close(c, st == PX_NOMEM ? "out of memory encrypting output" : c->tls->why);
+      return;
+    }
+    if (pgw_buf_len(&c->wbuf) == 0) {
+      if (c->state == PX_CONN_FLUSHING && pgw_buf_len(&c->out) == 0) {
+        px_conn_close(c, "final message sent");
+      }
+      return;
+    }
+  } else {
+    pgw_buf tmp = c->out;
+    c->out = c->wbuf;
+    c->wbuf = tmp;
+  }
   uv_buf_t b = uv_buf_init((char *)pgw__buf_data_mut(&c->wbuf), (unsigned)pgw_buf_len(&c->wbuf));
   c->wreq.data = c;
   int rc = uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write);
@@ -249,8 +272,17 @@ void px_conn_ready(px_conn *c) {
 
 /* ---- reading ---- */
 
+/* Ciphertext lands here and goes straight into the TLS read BIO: libuv calls read_cb right
+ * after alloc_cb on the loop thread, so one buffer serves every TLS connection. */
+static uint8_t tls_scratch[16384];
+
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
   px_conn *c = h->data;
+  if (c->tls != NULL) {
+    (void)suggested;
+    *buf = uv_buf_init((char *)tls_scratch, sizeof tls_scratch);
+    return;
+  }
   size_t room = pgw_buf_max(&c->in) - pgw_buf_len(&c->in);
   size_t want = suggested < 16384 ? suggested : 16384;
   if (want > room) {
@@ -266,13 +298,19 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
 }
 
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
-  (void)buf;
   px_conn *c = s->data;
   if (c->state == PX_CONN_CLOSING) {
     return;
   }
   if (nread > 0) {
-    pgw_buf_commit(&c->in, (size_t)nread);
+    if (c->tls != NULL) {
+      if (px_tls_feed(c->tls, buf->base, (size_t)nread) != PX_OK) {
+        px_conn_close(c, "out of memory buffering TLS input");
+        return;
+      }
+    } else {
+      pgw_buf_commit(&c->in, (size_t)nread);
+    }
     px_conn_process(c);
     return;
   }
@@ -306,6 +344,9 @@ static void update_reading(px_conn *c) {
     want = false;
     break;
   }
+  if (c->tls != NULL && px_tls_pending_in(c->tls) >= PX_PIPELINE_MAX) {
+    want = false; /* undecrypted input counts too */
+  }
   if (want && !c->reading) {
     int rc = uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
     if (rc != 0) {
@@ -337,12 +378,77 @@ static void protocol_violation(px_conn *c, pgw_rc rc) {
   px_conn_fatal(c, &e);
 }
 
+/* Moves decrypted input into c->in. False when the connection is closing because of it. */
+static bool tls_pull(px_conn *c) {
+  if (c->tls == NULL) {
+    return true;
+  }
+  px_tls_state before = c->tls->state;
+  px_status st = px_tls_pull(c->tls, &c->in);
+  if (st == PX_CLOSED) {
+    px_conn_close(c, "client closed the TLS session");
+    return false;
+  }
+  if (st != PX_OK) {
+    /* Nothing can be said to a client whose TLS failed: PostgreSQL just closes too. */
+    px_conn_close(c, st == PX_NOMEM ? "out of memory decrypting input" : c->tls->why);
+    return false;
+  }
+  if (before == PX_TLS_HANDSHAKE && c->tls->state == PX_TLS_OPEN) {
+    PX_LOG_DEBUG(&c->srv->log, c->id, "TLS established: %s %s%s", px_tls_version(c->tls),
+                 px_tls_cipher(c->tls), c->tls->direct ? " (direct)" : "");
+  }
+  /* The handshake or a key update may owe the client records. */
+  if (!c->writing && px_tls_pending_out(c->tls) > 0) {
+    px_conn_flush(c);
+  }
+  return c->state != PX_CONN_CLOSING;
+}
+
+/* A TLS ClientHello instead of a startup packet: PostgreSQL 17's sslnegotiation=direct. */
+static void start_direct_tls(px_conn *c) {
+  if (px_conn_conf(c)->redwire.client_tls_sslmode == CONF_SSLMODE_DISABLE) {
+    px_conn_close(c, "direct TLS connection refused: client_tls_sslmode = disable");
+    return;
+  }
+  if (px_conn_start_tls(c, true) != PX_OK) {
+    px_conn_close(c, "cannot start TLS");
+    return;
+  }
+  /* The ClientHello bytes are ciphertext: hand them to TLS. */
+  if (px_tls_feed(c->tls, pgw_buf_data(&c->in), pgw_buf_len(&c->in)) != PX_OK) {
+    px_conn_close(c, "out of memory buffering TLS input");
+    return;
+  }
+  pgw_buf_consume(&c->in, pgw_buf_len(&c->in));
+}
+
+px_status px_conn_start_tls(px_conn *c, bool direct) {
+  if (c->srv->tls_ctx == NULL) {
+    return PX_INVAL;
+  }
+  px_tls *t = calloc(1, sizeof(*t));
+  if (t == NULL) {
+    return PX_NOMEM;
+  }
+  px_status st = px_tls_start(t, c->srv->tls_ctx, direct);
+  if (st != PX_OK) {
+    free(t);
+    return st;
+  }
+  c->tls = t;
+  return PX_OK;
+}
+
 void px_conn_process(px_conn *c) {
   if (c->in_process) {
     return;
   }
   c->in_process = true;
   while (c->state == PX_CONN_STARTUP || c->state == PX_CONN_AUTH || c->state == PX_CONN_IDLE) {
+    if (!tls_pull(c)) {
+      break;
+    }
     size_t len = pgw_buf_len(&c->in);
     if (len == 0) {
       break;
@@ -351,6 +457,10 @@ void px_conn_process(px_conn *c) {
       break; /* answer what was asked before taking more */
     }
     bool startup = c->state == PX_CONN_STARTUP;
+    if (startup && c->tls == NULL && pgw_buf_data(&c->in)[0] == PX_TLS_HANDSHAKE_BYTE) {
+      start_direct_tls(c);
+      continue;
+    }
     int64_t mms = px_conn_conf(c)->redwire.max_message_size;
     uint32_t max = startup ? PX_STARTUP_MAX : (mms > UINT32_MAX ? UINT32_MAX : (uint32_t)mms);
     pgw_msg m;

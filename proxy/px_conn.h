@@ -28,6 +28,7 @@
 #include "px_auth.h"
 #include "px_server.h"
 #include "px_sink.h"
+#include "px_tls.h"
 #include "px_txn.h"
 
 typedef enum {
@@ -135,6 +136,8 @@ struct px_conn {
   pgw_buf in;             /* owned; bytes read, not yet decoded; capped by max_message_size */
   pgw_buf out;            /* owned; encoded, not yet handed to uv_write */
   pgw_buf wbuf;           /* owned; the bytes of the write in flight */
+  px_tls *tls;            /* owned; NULL while the connection is cleartext */
+  struct px_login *login; /* owned; the userlist exchange in progress (px_userlist.c) */
   bool loopback;          /* the peer is on the loopback interface */
   char peer[64];
   int32_t pid; /* BackendKeyData */
@@ -181,6 +184,10 @@ void px_conn_ready(px_conn *c);
 /* Decodes and dispatches buffered input while the state allows it. */
 void px_conn_process(px_conn *c);
 
+/* Switches c to TLS (after 'S' was queued for an SSLRequest, or on a ClientHello when direct):
+ * from here on, input is decrypted and output encrypted. PX_NOMEM; PX_INVAL without a context. */
+PX_MUSTCHECK px_status px_conn_start_tls(px_conn *c, bool direct);
+
 /* Frees c if it is closing and nothing references it any more (after a call's done). */
 void px_conn_maybe_free(px_conn *c);
 
@@ -189,6 +196,9 @@ const conf_settings *px_conn_conf(const px_conn *c);
 /* ---- px_startup.c ---- */
 void px_startup_on_message(px_conn *c, const pgw_msg *m);
 void px_startup_on_password(px_conn *c, const pgw_msg *m);
+/* auth_mode trust, or userlist once the password checked out: log c in with redwire's own AWS
+ * identity (FATAL 28000 when it has none). */
+void px_startup_login_with_server_identity(px_conn *c);
 
 /* ---- px_query.c ---- */
 void px_query_on_message(px_conn *c, const pgw_msg *m);

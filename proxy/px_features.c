@@ -15,29 +15,6 @@ static void add(px_feature_finding *out, size_t *n, bool fatal, const char *text
 size_t px_features_check(const conf_settings *c, px_feature_finding out[PX_FEATURES_MAX]) {
   size_t n = 0;
   const conf_redwire *r = &c->redwire;
-  switch (r->client_tls_sslmode) {
-  case CONF_SSLMODE_DISABLE:
-    break;
-  case CONF_SSLMODE_ALLOW:
-  case CONF_SSLMODE_PREFER:
-    /* The client side of allow/prefer already copes with a server without TLS. */
-    add(out, &n, false,
-        "client_tls_sslmode: TLS is not implemented yet; SSLRequest is answered 'N' and "
-        "clients connect without TLS");
-    break;
-  case CONF_SSLMODE_REQUIRE:
-  case CONF_SSLMODE_VERIFY_CA:
-  case CONF_SSLMODE_VERIFY_FULL:
-    add(out, &n, true,
-        "client_tls_sslmode requires TLS, which this version of redwire does not implement "
-        "yet; set client_tls_sslmode = disable (logins then work from loopback only)");
-    break;
-  }
-  if (r->auth_mode == CONF_AUTH_USERLIST) {
-    add(out, &n, true,
-        "auth_mode = userlist is not implemented yet; use auth_mode = iam (clients log in "
-        "with their IAM keys) or trust");
-  }
   if (r->unix_socket_dir[0] != '\0') {
     add(out, &n, false, "unix_socket_dir is not implemented yet and is ignored");
   }

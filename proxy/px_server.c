@@ -9,6 +9,8 @@
 #include "px_auth.h"
 #include "px_conn.h"
 #include "px_features.h"
+#include "px_tls.h"
+#include "px_userlist.h"
 
 /* ---- settings ---- */
 
@@ -19,6 +21,7 @@ px_settings *px_settings_ref(px_settings *s) {
 
 void px_settings_unref(px_settings *s) {
   if (s != NULL && --s->refs == 0) {
+    auth_userlist_free(&s->users);
     conf_free(s->conf);
     free(s);
   }
@@ -33,6 +36,38 @@ static px_settings *settings_new(conf_settings *conf) {
   s->conf = conf;
   s->refs = 1;
   return s;
+}
+
+/* What a configuration needs besides conf/'s values: the parsed auth_file (userlist) and the
+ * client TLS context (its certificate and key are read here, so SIGHUP reloads them). On failure
+ * the reason is logged and nothing is returned. */
+static px_status prepare(px_server *srv, const conf_settings *conf, auth_userlist *users,
+                         SSL_CTX **ctx) {
+  char why[400];
+  memset(users, 0, sizeof(*users));
+  *ctx = NULL;
+  const conf_redwire *rw = &conf->redwire;
+  if (rw->auth_mode == CONF_AUTH_USERLIST) {
+    size_t n_plain = 0;
+    if (px_userlist_load(rw->auth_file, users, &n_plain, why, sizeof why) != PX_OK) {
+      PX_LOG_ERROR(&srv->log, 0, "%s", why);
+      return PX_INVAL;
+    }
+    if (n_plain > 0) {
+      PX_LOG_WARN(&srv->log, 0,
+                  "auth_file %s holds %zu plain-text password(s): store SCRAM verifiers instead",
+                  rw->auth_file, n_plain);
+    }
+  }
+  if (rw->client_tls_sslmode != CONF_SSLMODE_DISABLE) {
+    *ctx = px_tls_ctx_new(rw, why, sizeof why);
+    if (*ctx == NULL) {
+      PX_LOG_ERROR(&srv->log, 0, "TLS: %s", why);
+      auth_userlist_free(users);
+      return PX_INVAL;
+    }
+  }
+  return PX_OK;
 }
 
 /* ---- Data API clients ---- */
@@ -299,13 +334,26 @@ void px_server_reload(px_server *srv) {
   if (conf->redwire.auth_mode == CONF_AUTH_TRUST) {
     PX_LOG_WARN(&srv->log, 0, "auth_mode = trust: any client may connect without a password");
   }
+  auth_userlist users;
+  SSL_CTX *ctx = NULL;
+  if (prepare(srv, conf, &users, &ctx) != PX_OK) {
+    PX_LOG_ERROR(&srv->log, 0, "SIGHUP: configuration not reloaded; keeping the old one");
+    conf_free(conf);
+    return;
+  }
   px_settings *s = settings_new(conf);
   if (s == NULL) {
     PX_LOG_ERROR(&srv->log, 0, "SIGHUP: out of memory; keeping the old configuration");
+    auth_userlist_free(&users);
+    SSL_CTX_free(ctx);
     return;
   }
+  s->users = users;
   px_settings *prev = srv->set;
   srv->set = s;
+  /* Sessions already started hold their own reference to the old context. */
+  SSL_CTX_free(srv->tls_ctx);
+  srv->tls_ctx = ctx;
   srv->log.level = conf->redwire.log_level;
   /* Clients of the old settings without users are no longer reusable. */
   px_api **p = &srv->apis;
@@ -402,6 +450,9 @@ px_status px_server_start(px_server *srv, uv_loop_t *loop, int argc, const char 
     return PX_IO;
   }
   srv->next_pid = r & 0x3fffffffu;
+  if (prepare(srv, srv->set->conf, &srv->set->users, &srv->tls_ctx) != PX_OK) {
+    return PX_INVAL;
+  }
   uv_timer_init(loop, &srv->drain_timer);
   srv->drain_timer.data = srv;
   srv->open_handles++;
@@ -437,6 +488,8 @@ px_status px_server_start(px_server *srv, uv_loop_t *loop, int argc, const char 
 }
 
 void px_server_cleanup(px_server *srv) {
+  SSL_CTX_free(srv->tls_ctx);
+  srv->tls_ctx = NULL;
   px_settings_unref(srv->set);
   srv->set = NULL;
   px_log_close(&srv->log);

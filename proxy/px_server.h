@@ -15,8 +15,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <openssl/ssl.h>
 #include <uv.h>
 
+#include "auth_userlist.h"
 #include "conf.h"
 #include "dapi_client.h"
 #include "px_curl_uv.h"
@@ -28,6 +30,7 @@ typedef struct px_conn px_conn;
 /* An immutable configuration with a reference count (one per connection, one for "current"). */
 typedef struct px_settings {
   conf_settings *conf; /* owned; freed with the last reference */
+  auth_userlist users; /* owned; auth_file, parsed (auth_mode = userlist only) */
   unsigned refs;
 } px_settings;
 
@@ -59,6 +62,7 @@ typedef struct px_server {
   const char *const *envp;
   px_log log;
   px_settings *set; /* reference: the settings new connections get */
+  SSL_CTX *tls_ctx; /* owned; client TLS of set (NULL when client_tls_sslmode = disable) */
   px_curl_uv *curl; /* owned; the Data API engine */
   px_api *apis;     /* owned list */
   uv_tcp_t listener;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "px_conn.h"
+#include "px_userlist.h"
 
 static void fatal(px_conn *c, const char *sqlstate, const char *message) {
   pgw_error e;
@@ -107,34 +108,43 @@ static bool resolve_target(px_conn *c) {
   return true;
 }
 
+void px_startup_login_with_server_identity(px_conn *c) {
+  const conf_settings *s = px_conn_conf(c);
+  if (px_creds_from_settings(s, c->srv->envp, &c->creds) != PX_OK) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "28000", "redwire has no AWS credentials of its own");
+    pgw_error_detail(&e, "auth_mode = %s runs statements with redwire's own AWS identity.",
+                     s->redwire.auth_mode == CONF_AUTH_TRUST ? "trust" : "userlist");
+    pgw_error_hint(&e, "Set [aws] access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID "
+                       "and AWS_SECRET_ACCESS_KEY in redwire's environment.");
+    px_conn_fatal(c, &e);
+    return;
+  }
+  send_login_ok(c);
+}
+
 static void authenticate(px_conn *c) {
   const conf_settings *s = px_conn_conf(c);
   switch (s->redwire.auth_mode) {
   case CONF_AUTH_USERLIST:
-    fatal(c, "0A000", "auth_mode = userlist is not supported by redwire yet");
+    px_userlist_begin(c);
     return;
   case CONF_AUTH_TRUST:
-    if (px_creds_from_settings(s, c->srv->envp, &c->creds) != PX_OK) {
-      pgw_error e;
-      pgw_error_set(&e, "FATAL", "28000", "redwire has no AWS credentials for auth_mode = trust");
-      pgw_error_hint(&e, "Set [aws] access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID "
-                         "and AWS_SECRET_ACCESS_KEY in redwire's environment.");
-      px_conn_fatal(c, &e);
-      return;
-    }
-    send_login_ok(c);
+    px_startup_login_with_server_identity(c);
     return;
   case CONF_AUTH_IAM:
     break;
   }
-  if (!c->loopback && !s->redwire.allow_cleartext_without_tls) {
+  if (c->tls == NULL && !c->loopback && !s->redwire.allow_cleartext_without_tls) {
     /* The password is an AWS secret key: never ask for it in cleartext over a network. */
     pgw_error e;
     pgw_error_set(&e, "FATAL", "28000",
-                  "auth_mode = iam needs the AWS secret key in cleartext, which redwire only "
-                  "accepts from loopback clients");
-    pgw_error_hint(&e, "Connect from the same host, or set allow_cleartext_without_tls = on "
-                       "if the network path is trusted.");
+                  "auth_mode = iam needs the AWS secret key as a password, which redwire only "
+                  "accepts over TLS or from loopback clients");
+    pgw_error_hint(&e, s->redwire.client_tls_sslmode != CONF_SSLMODE_DISABLE
+                           ? "Connect with sslmode=require."
+                           : "Enable client_tls_sslmode, connect from the same host, or set "
+                             "allow_cleartext_without_tls = on if the network path is trusted.");
     px_conn_fatal(c, &e);
     return;
   }
@@ -145,6 +155,8 @@ static void authenticate(px_conn *c) {
     px_conn_set_state(c, PX_CONN_AUTH);
   }
 }
+
+static bool tls_policy_ok(px_conn *c);
 
 static void on_startup(px_conn *c, const pgw_msg *m) {
   pgw_startup su;
@@ -196,24 +208,84 @@ static void on_startup(px_conn *c, const pgw_msg *m) {
   }
   PX_LOG_DEBUG(&c->srv->log, c->id, "startup user=%s database=%s protocol 3.%u", c->user,
                c->database, (unsigned)su.minor);
-  if (!resolve_target(c)) {
+  if (!tls_policy_ok(c) || !resolve_target(c)) {
     return;
   }
   authenticate(c);
+}
+
+/* SSLRequest: 'S' and TLS from the next byte on, or 'N' when TLS is off. */
+static void on_ssl_request(px_conn *c) {
+  if (c->tls != NULL) {
+    fatal(c, "08P01", "SSLRequest received inside TLS");
+    return;
+  }
+  bool tls = px_conn_conf(c)->redwire.client_tls_sslmode != CONF_SSLMODE_DISABLE &&
+             c->srv->tls_ctx != NULL;
+  /* An SSLRequest is 8 bytes; m is still at the front of the input buffer. */
+  if (tls && pgw_buf_len(&c->in) > 8) {
+    /* Bytes after the SSLRequest were sent in cleartext before the handshake: accepting them
+     * would let a man in the middle inject them (PostgreSQL's CVE-2021-23214 fix). */
+    fatal(c, "08P01", "received unencrypted data after SSL request");
+    return;
+  }
+  if (!tls) {
+    pgw_wr w;
+    pgw_wr_init(&w, &c->out);
+    pgw_enc_ssl_answer(&w, false);
+    (void)px_conn_check(c, &w, "SSL answer");
+    return;
+  }
+  /* Nothing else is queued in the startup phase (a GSSENCRequest's 'N' has been handed to
+   * uv_write already), so 'S' can lead the TLS byte stream in cleartext. */
+  if (pgw_buf_len(&c->out) > 0 || px_conn_start_tls(c, false) != PX_OK ||
+      px_tls_write_clear(c->tls, "S", 1) != PX_OK) {
+    px_conn_close(c, "cannot start TLS");
+  }
+}
+
+/* The client's TLS certificate as client_tls_sslmode demands, checked once the user is known. */
+static bool tls_policy_ok(px_conn *c) {
+  conf_sslmode mode = px_conn_conf(c)->redwire.client_tls_sslmode;
+  if (mode < CONF_SSLMODE_REQUIRE) {
+    return true;
+  }
+  if (c->tls == NULL) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "28000", "SSL required");
+    pgw_error_detail(&e, "redwire's client_tls_sslmode is %s: connections without TLS are refused.",
+                     mode == CONF_SSLMODE_REQUIRE ? "require" : "verify-ca or verify-full");
+    pgw_error_hint(&e, "Connect with sslmode=require (or stronger).");
+    px_conn_fatal(c, &e);
+    return false;
+  }
+  if (mode == CONF_SSLMODE_VERIFY_FULL) {
+    /* The certificate was verified against client_tls_ca_file in the handshake; verify-full
+     * also binds it to the user name, as PostgreSQL's clientcert=verify-full does. */
+    char cn[256];
+    px_tls_peer_cn(c->tls, cn, sizeof cn);
+    if (strcmp(cn, c->user) != 0) {
+      pgw_error e;
+      pgw_error_set(&e, "FATAL", "28000", "certificate authentication failed for user \"%s\"",
+                    c->user);
+      pgw_error_detail(&e, "The client certificate's common name is \"%s\".", cn);
+      px_conn_fatal(c, &e);
+      return false;
+    }
+  }
+  return true;
 }
 
 void px_startup_on_message(px_conn *c, const pgw_msg *m) {
   pgw_wr w;
   switch (m->kind) {
   case PGW_MSG_SSLREQ:
+    on_ssl_request(c);
+    return;
   case PGW_MSG_GSSENCREQ:
-    /* No TLS or GSS encryption yet: 'N' lets the client go on in cleartext (or give up). */
+    /* No GSS encryption: 'N' lets the client go on (then usually with an SSLRequest). */
     pgw_wr_init(&w, &c->out);
-    if (m->kind == PGW_MSG_SSLREQ) {
-      pgw_enc_ssl_answer(&w, false);
-    } else {
-      pgw_enc_gssenc_answer(&w, false);
-    }
+    pgw_enc_gssenc_answer(&w, false);
     (void)px_conn_check(c, &w, "encryption answer");
     return;
   case PGW_MSG_CANCEL:
@@ -229,6 +301,10 @@ void px_startup_on_message(px_conn *c, const pgw_msg *m) {
 }
 
 void px_startup_on_password(px_conn *c, const pgw_msg *m) {
+  if (px_conn_conf(c)->redwire.auth_mode == CONF_AUTH_USERLIST) {
+    px_userlist_on_message(c, m);
+    return;
+  }
   pgw_str pw;
   if (m->kind != PGW_MSG_TYPED || m->type != PGW_FE_PASSWORD ||
       pgw_decode_password(m, &pw) != PGW_OK) {

@@ -235,22 +235,13 @@ static void test_unimplemented_settings(void **state) {
   conf_settings *c = load_with("redwire.listen_port=5439");
   assert_int_equal(px_features_check(c, f), 0);
   conf_free(c);
-  /* Requiring TLS must refuse to start rather than fall back to cleartext. */
+  /* TLS is implemented: no finding for it any more. */
   c = load_with("redwire.client_tls_sslmode=require");
-  size_t n = px_features_check(c, f);
-  assert_int_equal(n, 1);
-  assert_true(px_features_any_fatal(f, n));
-  assert_non_null(strstr(f[0].text, "client_tls_sslmode"));
-  conf_free(c);
-  /* prefer copes with a server without TLS: a warning. */
-  c = load_with("redwire.client_tls_sslmode=prefer");
-  n = px_features_check(c, f);
-  assert_int_equal(n, 1);
-  assert_false(px_features_any_fatal(f, n));
+  assert_int_equal(px_features_check(c, f), 0);
   conf_free(c);
   /* Settings that only tune behaviour are warnings naming the setting. */
   c = load_with("redwire.client_idle_timeout=60");
-  n = px_features_check(c, f);
+  size_t n = px_features_check(c, f);
   assert_int_equal(n, 1);
   assert_false(px_features_any_fatal(f, n));
   assert_non_null(strstr(f[0].text, "client_idle_timeout"));
