@@ -78,6 +78,11 @@ own_redwire_stop() {
     kill -9 "$OWN_PID" 2>/dev/null || true
     wait "$OWN_PID" 2>/dev/null || true
     OWN_PID=
+    # Sanitizer reports (leaks come at exit) land in the stderr file nothing else reads.
+    if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$OWN_LOG.out" 2>/dev/null; then
+      cat "$OWN_LOG.out" >&2
+      e2e_fail "sanitizer report(s) from the private redwire in $OWN_LOG.out"
+    fi
   fi
 }
 
