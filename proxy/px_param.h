@@ -5,8 +5,12 @@
  * nor empty-string values. So each $n placeholder (found by the SQL lexer: never inside literals,
  * comments, dollar quotes or quoted identifiers) becomes:
  *   - ":pn" with the value's text as parameter pn, when the value is non-NULL and non-empty;
- *   - the literal NULL (as "CAST(NULL AS type)" when the declared type is known), when NULL;
- *   - the literal '' (cast likewise), when the text is empty.
+ *   - the literal NULL, when NULL: "CAST(NULL AS type)" when the declared type is known and not
+ *     a character type (text, varchar, bpchar, name: those stay untyped like their ":pn");
+ *   - the literal '' when the text is empty: cast likewise, else "('')" (parenthesised so that
+ *     a string literal right before it cannot absorb it).
+ * A space goes before the replacement when the byte before it could join it into another token
+ * ("a[1:$1]" → "a[1: :p1]", not the cast "a[1::p1]").
  * Values are never spliced into the SQL: only the two constant literals above are, so no value
  * can break out of a literal whatever bytes it holds.
  *
@@ -42,8 +46,11 @@ typedef struct px_param_in {
  * json, jsonb (version byte 1), date, time, timetz, timestamp, timestamptz, interval, uuid and
  * bytea (to "\x..." hex); a binary value of an unspecified (0) or other type is refused (0A000 /
  * 22P03 "incorrect binary data format in bind parameter n", as PostgreSQL says it). Text values
- * are checked (UTF-8, no NUL). index is 0-based, used in messages ("parameter $1").
- * PX_INVAL with *err (ERROR severity) on bad input; PX_NOMEM.
+ * are checked (UTF-8, no NUL), and for bool, int2/4/8, oid, float4/8 and numeric also as their
+ * input functions check them (22P02 / 22003, PostgreSQL's messages); bool, integers and floats
+ * are passed on in canonical form ("yes" → "true", " +42" → "42"), other texts as sent. index is
+ * 0-based, used in messages ("parameter $1"). PX_INVAL with *err (ERROR severity) on bad input;
+ * PX_NOMEM, or PX_TOOBIG when out hits its cap.
  */
 PX_MUSTCHECK px_status px_param_text(const px_param_in *p, uint16_t index, pgw_buf *out,
                                      pgw_error *err);

@@ -13,6 +13,10 @@ add_library(redwire_proxy_units STATIC
   ${CMAKE_CURRENT_LIST_DIR}/px_binary.c
   ${CMAKE_CURRENT_LIST_DIR}/px_binary_numeric.c
   ${CMAKE_CURRENT_LIST_DIR}/px_binary_time.c
+  ${CMAKE_CURRENT_LIST_DIR}/px_param.c
+  ${CMAKE_CURRENT_LIST_DIR}/px_param_text.c
+  ${CMAKE_CURRENT_LIST_DIR}/px_param_numeric.c
+  ${CMAKE_CURRENT_LIST_DIR}/px_param_time.c
   ${CMAKE_CURRENT_LIST_DIR}/px_errmap.c)
 target_include_directories(redwire_proxy_units PUBLIC ${CMAKE_SOURCE_DIR}/proxy)
 # m: isnan/isinf/signbit of the float formatter may be library calls.
