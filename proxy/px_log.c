@@ -2,7 +2,9 @@
 #include "px_log.h"
 
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -12,6 +14,84 @@ void px_log_init(px_log *l, conf_log_level level) {
   l->fp = stderr;
   l->owns_fp = false;
   l->level = level;
+  l->secrets = NULL;
+  l->nsecrets = 0;
+}
+
+px_status px_log_add_secret(px_log *l, const char *s) {
+  if (s == NULL || strlen(s) < PX_LOG_SECRET_MIN) {
+    return PX_OK;
+  }
+  for (size_t i = 0; i < l->nsecrets; i++) {
+    if (strcmp(l->secrets[i], s) == 0) {
+      return PX_OK;
+    }
+  }
+  char **grown = realloc(l->secrets, (l->nsecrets + 1) * sizeof(*grown));
+  if (grown == NULL) {
+    return PX_NOMEM;
+  }
+  l->secrets = grown;
+  char *copy = strdup(s);
+  if (copy == NULL) {
+    return PX_NOMEM;
+  }
+  l->secrets[l->nsecrets++] = copy;
+  return PX_OK;
+}
+
+void px_log_forget_secrets(px_log *l) {
+  for (size_t i = 0; i < l->nsecrets; i++) {
+    OPENSSL_cleanse(l->secrets[i], strlen(l->secrets[i]));
+    free(l->secrets[i]);
+  }
+  free(l->secrets);
+  l->secrets = NULL;
+  l->nsecrets = 0;
+}
+
+/* Replaces every registered secret in line[from..*len) by a marker, in place. The marker may be
+ * longer than the secret: what no longer fits into cap - 1 bytes is cut off, never the marker. */
+/* A line cut at the buffer's end may end in the first bytes of a secret: drop such a tail. */
+static void redact_cut_tail(const px_log *l, char *line, size_t from, size_t *len) {
+  for (size_t i = 0; i < l->nsecrets; i++) {
+    const char *sec = l->secrets[i];
+    size_t sl = strlen(sec);
+    for (size_t k = sl - 1; k >= PX_LOG_SECRET_MIN / 2 && k > 0; k--) {
+      if (*len - from >= k && memcmp(line + *len - k, sec, k) == 0) {
+        *len -= k;
+        line[*len] = '\0';
+        break;
+      }
+    }
+  }
+}
+
+static void redact(const px_log *l, char *line, size_t cap, size_t from, size_t *len) {
+  static const char marker[] = "[redacted]";
+  for (size_t i = 0; i < l->nsecrets; i++) {
+    const char *sec = l->secrets[i];
+    size_t sl = strlen(sec);
+    char *p = line + from;
+    while ((p = strstr(p, sec)) != NULL) {
+      size_t at = (size_t)(p - line);
+      size_t tail = *len - at - sl; /* bytes after the secret */
+      size_t ml = sizeof marker - 1;
+      if (at + ml >= cap) {
+        *len = at; /* no room even for the marker: the line ends before the secret */
+        line[at] = '\0';
+        break;
+      }
+      if (at + ml + tail >= cap) {
+        tail = cap - 1 - at - ml; /* truncate the line rather than overflow */
+      }
+      memmove(line + at + ml, line + at + sl, tail);
+      memcpy(line + at, marker, ml);
+      *len = at + ml + tail;
+      line[*len] = '\0';
+      p = line + at + ml;
+    }
+  }
 }
 
 px_status px_log_open(px_log *l, const char *path) {
@@ -86,6 +166,13 @@ void px_log_msg(const px_log *l, conf_log_level lvl, uint64_t conn_id, const cha
   size_t len = (size_t)n;
   if (m > 0) {
     len += (size_t)m < sizeof line - (size_t)n - 1 ? (size_t)m : sizeof line - (size_t)n - 2;
+  }
+  line[len] = '\0';
+  if (l->nsecrets > 0) {
+    if (m > 0 && (size_t)m >= sizeof line - (size_t)n - 1) {
+      redact_cut_tail(l, line, (size_t)n, &len);
+    }
+    redact(l, line, sizeof line - 1, (size_t)n, &len);
   }
   /* A message never spans lines: newlines inside (e.g. from a Data API error text) are shown
    * as spaces so that one event stays one line for grep and log shippers. */

@@ -4,6 +4,11 @@
  * itself. Callers must never pass secrets (passwords, secret keys, session tokens, signatures):
  * log the access key id, the statement id, the action — not the credentials or SQL parameters.
  *
+ * Second line of defence: the secrets redwire knows from its configuration (its own secret key
+ * and session token, the entries of auth_file) are registered with px_log_add_secret, and every
+ * occurrence of one in a line is replaced by "[redacted]" before the line is written. A
+ * client's own password (auth_mode = iam) is never passed to the logger in the first place.
+ *
  * Not thread-safe by design: everything runs on the loop thread.
  */
 #ifndef PX_LOG_H
@@ -20,7 +25,12 @@ typedef struct px_log {
   FILE *fp; /* stderr (borrowed) or the opened log_file (owned when owns_fp) */
   bool owns_fp;
   conf_log_level level; /* lines above this level are dropped */
+  char **secrets;       /* owned, each owned: redacted from every line */
+  size_t nsecrets;
 } px_log;
+
+/* Shortest secret registered: shorter strings would redact ordinary words. */
+#define PX_LOG_SECRET_MIN 6
 
 /* Logs to stderr at level until px_log_open. */
 void px_log_init(px_log *l, conf_log_level level);
@@ -30,6 +40,13 @@ void px_log_init(px_log *l, conf_log_level level);
 PX_MUSTCHECK px_status px_log_open(px_log *l, const char *path);
 
 void px_log_close(px_log *l);
+
+/* Registers s (copied) for redaction. Strings shorter than PX_LOG_SECRET_MIN and repeats are
+ * ignored (PX_OK). PX_NOMEM. */
+PX_MUSTCHECK px_status px_log_add_secret(px_log *l, const char *s);
+
+/* Wipes and frees every registered secret. */
+void px_log_forget_secrets(px_log *l);
 
 /* True when a line at lvl would be written (to skip building expensive arguments). */
 bool px_log_enabled(const px_log *l, conf_log_level lvl);

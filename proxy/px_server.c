@@ -70,6 +70,34 @@ static px_status prepare(px_server *srv, const conf_settings *conf, auth_userlis
   return PX_OK;
 }
 
+static const char *env_value(const char *const *envp, const char *name) {
+  size_t n = strlen(name);
+  for (; envp != NULL && *envp != NULL; envp++) {
+    if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=') {
+      return *envp + n + 1;
+    }
+  }
+  return NULL;
+}
+
+/* Every secret of a configuration is redacted from the log (px_log.h), whoever logs it. */
+static void register_secrets(px_server *srv, const conf_settings *conf,
+                             const auth_userlist *users) {
+  const char *list[] = {conf->aws.secret_access_key, conf->aws.session_token,
+                        env_value(srv->envp, "AWS_SECRET_ACCESS_KEY"),
+                        env_value(srv->envp, "AWS_SESSION_TOKEN")};
+  bool ok = true;
+  for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+    ok = ok && px_log_add_secret(&srv->log, list[i]) == PX_OK;
+  }
+  for (size_t i = 0; i < users->n; i++) {
+    ok = ok && px_log_add_secret(&srv->log, users->entries[i].secret) == PX_OK;
+  }
+  if (!ok) {
+    PX_LOG_WARN(&srv->log, 0, "out of memory registering secrets for log redaction");
+  }
+}
+
 /* ---- Data API clients ---- */
 
 static void api_free(px_api *a) {
@@ -349,6 +377,7 @@ void px_server_reload(px_server *srv) {
     return;
   }
   s->users = users;
+  register_secrets(srv, conf, &s->users);
   px_settings *prev = srv->set;
   srv->set = s;
   /* Sessions already started hold their own reference to the old context. */
@@ -453,6 +482,7 @@ px_status px_server_start(px_server *srv, uv_loop_t *loop, int argc, const char 
   if (prepare(srv, srv->set->conf, &srv->set->users, &srv->tls_ctx) != PX_OK) {
     return PX_INVAL;
   }
+  register_secrets(srv, srv->set->conf, &srv->set->users);
   uv_timer_init(loop, &srv->drain_timer);
   srv->drain_timer.data = srv;
   srv->open_handles++;
@@ -493,4 +523,5 @@ void px_server_cleanup(px_server *srv) {
   px_settings_unref(srv->set);
   srv->set = NULL;
   px_log_close(&srv->log);
+  px_log_forget_secrets(&srv->log);
 }

@@ -32,6 +32,11 @@ with open(sys.argv[1], "w") as f:
     f.write(f'"dave" "{scram("dave-Pass-4")}" "secret_arn=arn:aws:secretsmanager:us-east-1:123456789012:secret:dave"\n')
 PY
 chmod 600 "$D/users.txt"
+# The suite-wide log scan (tests/stack down) looks for these too: passwords and stored secrets.
+{
+  printf '%s\n' alice-Pass-1 bob-Pass-2 carol-Pass-3 dave-Pass-4 wrong-pass not-her-password
+  sed -n 's/^"[a-z]*" "\([^"]*\)".*/\1/p' "$D/users.txt"
+} >>"$REDWIRE_STATE_DIR/test-secrets"
 
 own_redwire_start userlist 127.0.0.1 "auth_mode = userlist
 auth_file = $D/users.txt"
