@@ -29,11 +29,13 @@ tls_make_cert() {
 
 _own_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# own_redwire_start NAME LISTEN_ADDR "EXTRA [redwire] LINES": starts a private redwire; sets
+# own_redwire_start NAME LISTEN_ADDR (127.0.0.1 or 0.0.0.0) "EXTRA [redwire] LINES": starts a private redwire; sets
 # OWN_PORT, OWN_PID, OWN_LOG, OWN_INI. Stopped by own_redwire_stop (call it from the EXIT trap).
 own_redwire_start() {
   local name=$1 addr=$2 extra=$3 i tries
-  OWN_LOG=$REDWIRE_STATE_DIR/extra-$E2E_NAME-$name.log
+  # One log per run (the state directory outlives runs): a line of an earlier run must not
+  # answer a wait below.
+  OWN_LOG=$REDWIRE_STATE_DIR/extra-$E2E_NAME-$name-$$.log
   OWN_INI=$E2E_TMP/$name.ini
   for tries in 1 2 3 4 5; do
     OWN_PORT=$((20000 + RANDOM % 40000))
@@ -59,7 +61,8 @@ INI
       "$REDWIRE_BUILD_DIR/redwire" -c "$OWN_INI" >>"$OWN_LOG.out" 2>&1 &
     OWN_PID=$!
     for ((i = 0; i < 50; i++)); do
-      if ! _own_port_free "$OWN_PORT" || { [ "$addr" != 127.0.0.1 ] && grep -q "listening on" "$OWN_LOG" 2>/dev/null; }; then
+      # 127.0.0.1 reaches a listener on 0.0.0.0 too.
+      if ! _own_port_free "$OWN_PORT"; then
         return 0
       fi
       kill -0 "$OWN_PID" 2>/dev/null || break
