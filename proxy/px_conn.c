@@ -83,6 +83,7 @@ static void conn_free(px_conn *c) {
     px_tls_free(c->tls);
     free(c->tls);
   }
+  px_ext_free(c);
   pgw_buf_free(&c->in);
   pgw_buf_free(&c->out);
   pgw_buf_free(&c->wbuf);
@@ -266,6 +267,17 @@ void px_conn_ready(px_conn *c) {
   px_conn_set_state(c, PX_CONN_IDLE);
   if (!c->in_process) {
     px_conn_process(c); /* pipelined input may be waiting */
+  }
+  px_conn_flush(c);
+}
+
+void px_conn_continue(px_conn *c) {
+  if (c->state == PX_CONN_CLOSING || c->state == PX_CONN_FLUSHING) {
+    return;
+  }
+  px_conn_set_state(c, PX_CONN_IDLE);
+  if (!c->in_process) {
+    px_conn_process(c);
   }
   px_conn_flush(c);
 }

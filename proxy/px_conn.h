@@ -26,6 +26,7 @@
 #include "pgw_sql.h"
 #include "pgw_tag.h"
 #include "px_auth.h"
+#include "px_ext.h"
 #include "px_server.h"
 #include "px_sink.h"
 #include "px_tls.h"
@@ -68,7 +69,23 @@ typedef struct px_outcome {
   bool has_result_set; /* rows (maybe 0) were described and sent */
   uint64_t rows;       /* rows sent, or ResultRows of a statement without result set */
   pgw_error err;       /* kind != PX_OUT_OK */
+  /* Extended protocol; every pointer is borrowed for the duration of the done callback. */
+  bool suspended;           /* the row limit was reached: the portal resumes at the position */
+  bool at_end;              /* suspended exactly at the result's end: nothing is left */
+  const char *stmt_id;      /* the Data API statement whose result holds the rows */
+  const char *resume_token; /* NextToken of the page to resume with; NULL: the first page */
+  uint64_t resume_skip;     /* records of that page the client has already */
+  const px_column *cols;    /* the result's columns (has_result_set) */
+  uint32_t ncols;
 } px_outcome;
+
+/* How the extended protocol runs a statement (px_runner_start_ext, px_runner_resume). */
+typedef struct px_run_opts {
+  bool send_rowdesc;    /* Describe(portal) answered by this run: RowDescription first */
+  uint64_t limit;       /* rows to send at most (UINT64_MAX: all); 0 for a Describe alone */
+  const int16_t *codes; /* borrowed until the statement is done: Bind's result formats */
+  uint16_t ncodes;
+} px_run_opts;
 
 /* One statement's Data API lifecycle (px_runner.c). */
 typedef struct px_runner {
@@ -92,6 +109,11 @@ typedef struct px_runner {
   uint64_t page_bytes;    /* bytes of the current page call that reached the sink */
   uint32_t page_restarts; /* times the current page was requested again after such bytes */
   bool timer_on;
+  bool ext; /* started by the extended protocol: px_ext_stmt_done gets the outcome */
+  const dapi_param *params; /* borrowed from the portal until done */
+  size_t n_params;
+  px_run_opts opts;     /* ext only */
+  uint64_t resume_skip; /* px_runner_resume: records of the first page to skip */
 } px_runner;
 
 /* Steps of one simple Query message (px_query.c). */
@@ -151,6 +173,7 @@ struct px_conn {
   char *session_id;   /* owned; the Data API session, NULL before the first statement */
   pgw_txn_status txn;
   px_query q;
+  px_ext ext;
   px_runner run;
 };
 
@@ -181,6 +204,10 @@ size_t px_conn_queued(const px_conn *c);
 /* ReadyForQuery with c->txn, state IDLE, then decoding of buffered input goes on. */
 void px_conn_ready(px_conn *c);
 
+/* A step of the extended protocol ended: state IDLE without ReadyForQuery (that is Sync's),
+ * then decoding of buffered input goes on. */
+void px_conn_continue(px_conn *c);
+
 /* Decodes and dispatches buffered input while the state allows it. */
 void px_conn_process(px_conn *c);
 
@@ -205,6 +232,16 @@ void px_query_on_message(px_conn *c, const pgw_msg *m);
 void px_query_stmt_done(px_conn *c, px_outcome *o);
 void px_query_free(px_conn *c);
 
+/* ---- px_ext.c ---- */
+/* Parse, Bind, Describe, Execute, Close, Sync, Flush (IDLE state only). */
+void px_ext_on_message(px_conn *c, const pgw_msg *m);
+/* Sync: ends the skipping after an error, commits or rolls back, ReadyForQuery. */
+void px_ext_sync(px_conn *c);
+void px_ext_stmt_done(px_conn *c, px_outcome *o);
+/* A simple Query destroys the unnamed statement and portal, as in PostgreSQL. */
+void px_ext_on_query(px_conn *c);
+void px_ext_free(px_conn *c);
+
 /* ---- px_runner.c ---- */
 /* Starts sql[0..len) (copied) as one statement. On PX_OK px_query_stmt_done follows later
  * (never from inside this call). On failure *err says why and nothing was started. */
@@ -212,6 +249,16 @@ void px_query_free(px_conn *c);
  * finished without ResultRows (ExecuteStatement never returns it) costs one DescribeStatement. */
 PX_MUSTCHECK px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_base,
                                        bool allow_new_session, bool need_count, pgw_error *err);
+/* The extended protocol's variant: params (borrowed until done) and opts; the outcome goes to
+ * px_ext_stmt_done. */
+PX_MUSTCHECK px_status px_runner_start_ext(px_conn *c, const char *sql, size_t len,
+                                           const dapi_param *params, size_t n_params,
+                                           const px_run_opts *opts, bool allow_new_session,
+                                           bool need_count, pgw_error *err);
+/* Resumes a suspended portal: pages of the finished statement stmt_id from the page token names
+ * (NULL: the first), skipping its first skip records. No ExecuteStatement. */
+PX_MUSTCHECK px_status px_runner_resume(px_conn *c, const char *stmt_id, const char *token,
+                                        uint64_t skip, const px_run_opts *opts, pgw_error *err);
 void px_runner_cancel(px_conn *c, px_cancel_reason why);
 /* The output queue drained below the low-water mark: resume a paused page. */
 void px_runner_output_drained(px_conn *c);

@@ -1,6 +1,6 @@
 /* px_query.c — the simple query protocol on a connection: split the Query string, run its
  * statements in order with PostgreSQL's transaction semantics, answer every frontend message
- * of the IDLE state (extended protocol, function calls and COPY are refused for now).
+ * of the IDLE state (the extended protocol is px_ext.c's; function calls and COPY are refused).
  *
  * Transactions follow PostgreSQL's implicit blocks (rules and plan: px_txn.h). Data API
  * ExecuteStatement calls per Query string (each statement's own calls — result pages, a
@@ -323,19 +323,10 @@ static void start_query(px_conn *c, const char *sql, size_t len) {
   advance(c);
 }
 
-static void refuse(px_conn *c, const char *what, bool extended) {
+static void refuse(px_conn *c, const char *what) {
   pgw_error e;
   pgw_error_set(&e, "ERROR", "0A000", "%s is not supported by redwire yet", what);
-  if (extended) {
-    pgw_error_hint(&e, "Use the simple query protocol (e.g. psql, pgbench -M simple, or your "
-                       "driver's simple-protocol option).");
-  }
-  if (!px_conn_send_error(c, &e)) {
-    return;
-  }
-  if (extended) {
-    c->skip_to_sync = true; /* as PostgreSQL: discard until Sync, then ReadyForQuery */
-  } else {
+  if (px_conn_send_error(c, &e)) {
     px_conn_ready(c);
   }
 }
@@ -353,8 +344,7 @@ void px_query_on_message(px_conn *c, const pgw_msg *m) {
   }
   if (c->skip_to_sync) {
     if (m->type == PGW_FE_SYNC) {
-      c->skip_to_sync = false;
-      px_conn_ready(c);
+      px_ext_sync(c);
     }
     return;
   }
@@ -365,30 +355,22 @@ void px_query_on_message(px_conn *c, const pgw_msg *m) {
       violation(c, "invalid Query message");
       return;
     }
+    px_ext_on_query(c);
     start_query(c, sql.ptr, sql.len);
     return;
   case PGW_FE_PARSE:
-    refuse(c, "the extended query protocol (Parse)", true);
-    return;
   case PGW_FE_BIND:
-    refuse(c, "the extended query protocol (Bind)", true);
-    return;
   case PGW_FE_DESCRIBE:
-    refuse(c, "the extended query protocol (Describe)", true);
-    return;
   case PGW_FE_EXECUTE:
-    refuse(c, "the extended query protocol (Execute)", true);
-    return;
   case PGW_FE_CLOSE:
-    refuse(c, "the extended query protocol (Close)", true);
+  case PGW_FE_FLUSH:
+    px_ext_on_message(c, m);
     return;
   case PGW_FE_SYNC:
-    px_conn_ready(c);
+    px_ext_sync(c);
     return;
-  case PGW_FE_FLUSH:
-    return; /* output is flushed after every batch anyway */
   case PGW_FE_FUNCTION_CALL:
-    refuse(c, "the function call protocol", false);
+    refuse(c, "the function call protocol");
     return;
   case PGW_FE_COPY_DATA:
   case PGW_FE_COPY_DONE:

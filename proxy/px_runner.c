@@ -56,13 +56,16 @@ static void finish(px_conn *c, px_outcome *o) {
     uv_timer_stop(&c->timer);
     r->timer_on = false;
   }
-  if (r->sink_live) {
-    px_sink_free(&r->sink); /* removes a half-encoded DataRow */
+  /* The outcome borrows the sink's columns and the runner's strings: they are moved out and
+   * freed after the done callback, which may start the next statement on a clean runner. */
+  px_sink sink;
+  bool sink_live = r->sink_live;
+  if (sink_live) {
+    sink = r->sink;
     r->sink_live = false;
   }
-  free(r->sql);
-  free(r->stmt_id);
-  free(r->page_token);
+  char *sql = r->sql, *stmt_id = r->stmt_id, *page_token = r->page_token;
+  bool ext = r->ext;
   r->sql = NULL;
   r->stmt_id = NULL;
   r->page_token = NULL;
@@ -70,9 +73,30 @@ static void finish(px_conn *c, px_outcome *o) {
   r->cancel = PX_CANCEL_NONE;
   r->cancel_sent = false;
   r->paused = false;
-  if (o != NULL && !abandoned(c)) {
-    px_query_stmt_done(c, o);
+  r->ext = false;
+  r->params = NULL;
+  r->n_params = 0;
+  if (sink_live && (o == NULL || o->kind != PX_OUT_OK)) {
+    px_sink_abandon(&sink); /* removes a half-encoded DataRow */
   }
+  if (o != NULL && !abandoned(c)) {
+    o->stmt_id = stmt_id;
+    if (sink_live && sink.described) {
+      o->cols = sink.cols;
+      o->ncols = sink.ncols;
+    }
+    if (ext) {
+      px_ext_stmt_done(c, o);
+    } else {
+      px_query_stmt_done(c, o);
+    }
+  }
+  if (sink_live) {
+    px_sink_free(&sink);
+  }
+  free(sql);
+  free(stmt_id);
+  free(page_token);
 }
 
 static void finish_error(px_conn *c, const pgw_error *e) {
@@ -229,6 +253,8 @@ static void fill_execute(const px_conn *c, dapi_execute_input *in, int wait) {
   const px_runner *r = &c->run;
   memset(in, 0, sizeof(*in));
   in->sql = r->sql;
+  in->params = r->n_params > 0 ? r->params : NULL;
+  in->n_params = r->n_params;
   in->client_token = r->token;
   in->wait_time_seconds = wait;
   if (r->with_target) {
@@ -367,6 +393,19 @@ static void start_fetch(px_conn *c, char *next_token) {
       return;
     }
     r->sink_live = true;
+    if (r->ext && px_sink_set_extended(&r->sink, r->opts.send_rowdesc, r->opts.limit, r->opts.codes,
+                                       r->opts.ncodes) != PX_OK) {
+      pgw_error e;
+      pgw_error_set(&e, "ERROR", "53200", "out of memory");
+      finish_error(c, &e);
+      return;
+    }
+    if (r->resume_skip > 0) {
+      px_sink_page_resume(&r->sink, r->resume_skip);
+      r->resume_skip = 0;
+      request_page(c);
+      return;
+    }
   }
   px_sink_page_begin(&r->sink);
   request_page(c);
@@ -416,6 +455,25 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
     }
   } else if (px_sink_page_end(&r->sink) != PX_OK) {
     finish_error(c, &r->sink.err);
+  } else if (r->sink.over_limit) {
+    /* Execute's max_rows reached inside this page: resume in it, after what was sent. */
+    px_outcome out = {.kind = PX_OUT_OK,
+                      .has_result_set = true,
+                      .rows = px_sink_rows(&r->sink),
+                      .suspended = true,
+                      .resume_token = r->page_token,
+                      .resume_skip = r->sink.page_sent};
+    finish(c, &out);
+  } else if (px_sink_rows(&r->sink) == r->sink.limit_at) {
+    /* Exactly max_rows sent at a page's end: PostgreSQL suspends too (it cannot know that
+     * nothing follows); resume with the next page, or report the end then. */
+    px_outcome out = {.kind = PX_OUT_OK,
+                      .has_result_set = true,
+                      .rows = px_sink_rows(&r->sink),
+                      .suspended = true,
+                      .at_end = px_sink_next_token(&r->sink) == NULL,
+                      .resume_token = px_sink_next_token(&r->sink)};
+    finish(c, &out);
   } else if (px_sink_next_token(&r->sink) != NULL) {
     /* The token lives in the sink until the next page_begin: copy it first. */
     char *token = strdup(px_sink_next_token(&r->sink));
@@ -614,8 +672,75 @@ static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   px_conn_maybe_free(c);
 }
 
+static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t pos_base,
+                              bool allow_new_session, bool need_count, pgw_error *err);
+
 px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_base,
                           bool allow_new_session, bool need_count, pgw_error *err) {
+  px_runner *r = &c->run;
+  r->ext = false;
+  r->params = NULL;
+  r->n_params = 0;
+  r->resume_skip = 0;
+  return start_common(c, sql, len, pos_base, allow_new_session, need_count, err);
+}
+
+px_status px_runner_start_ext(px_conn *c, const char *sql, size_t len, const dapi_param *params,
+                              size_t n_params, const px_run_opts *opts, bool allow_new_session,
+                              bool need_count, pgw_error *err) {
+  px_runner *r = &c->run;
+  r->ext = true;
+  r->params = params;
+  r->n_params = n_params;
+  r->opts = *opts;
+  r->resume_skip = 0;
+  px_status st = start_common(c, sql, len, 0, allow_new_session, need_count, err);
+  if (st != PX_OK) {
+    r->ext = false;
+  }
+  return st;
+}
+
+static void start_statement_timer(px_conn *c) {
+  int64_t timeout = cf(c)->redwire.statement_timeout_ms;
+  if (timeout > 0) {
+    uv_timer_start(&c->timer, on_statement_timeout, (uint64_t)timeout, 0);
+    c->run.timer_on = true;
+  }
+}
+
+px_status px_runner_resume(px_conn *c, const char *stmt_id, const char *token, uint64_t skip,
+                           const px_run_opts *opts, pgw_error *err) {
+  px_runner *r = &c->run;
+  char *id = strdup(stmt_id);
+  char *tok = token != NULL ? strdup(token) : NULL;
+  if (id == NULL || (token != NULL && tok == NULL)) {
+    free(id);
+    free(tok);
+    pgw_error_set(err, "ERROR", "53200", "out of memory");
+    return PX_NOMEM;
+  }
+  r->gen++;
+  r->ext = true;
+  r->params = NULL;
+  r->n_params = 0;
+  r->opts = *opts;
+  r->resume_skip = skip;
+  r->pos_base = 0;
+  r->allow_new_session = false;
+  r->need_count = false;
+  r->cancel = PX_CANCEL_NONE;
+  r->cancel_sent = false;
+  r->probing = false;
+  r->stmt_id = id;
+  start_statement_timer(c);
+  start_fetch(c, tok); /* failures end the statement through px_ext_stmt_done, later */
+  PX_LOG_DEBUG(&c->srv->log, c->id, "resuming the result of %s", id);
+  return PX_OK;
+}
+
+static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t pos_base,
+                              bool allow_new_session, bool need_count, pgw_error *err) {
   px_runner *r = &c->run;
   r->sql = malloc(len + 1);
   if (r->sql == NULL) {
@@ -648,11 +773,7 @@ px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_b
     }
     return rc == DAPI_ENOMEM ? PX_NOMEM : PX_UPSTREAM;
   }
-  int64_t timeout = cf(c)->redwire.statement_timeout_ms;
-  if (timeout > 0) {
-    uv_timer_start(&c->timer, on_statement_timeout, (uint64_t)timeout, 0);
-    r->timer_on = true;
-  }
+  start_statement_timer(c);
   PX_LOG_DEBUG(&c->srv->log, c->id, "ExecuteStatement (%zu bytes of SQL, %s)", len,
                r->with_target ? "new session" : "in session");
   return PX_OK;

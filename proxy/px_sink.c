@@ -99,14 +99,64 @@ static int on_column(void *user, uint32_t index, const dapi_result_column *col) 
   return 0;
 }
 
+static int16_t format_of(const int16_t *codes, uint16_t ncodes, uint32_t col) {
+  if (ncodes == 0) {
+    return 0;
+  }
+  return ncodes == 1 ? codes[0] : codes[col];
+}
+
+void px_sink_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
+                             uint16_t ncodes) {
+  if (ncodes == 0) {
+    px_text_row_description(w, cols, n);
+    return;
+  }
+  pgw_wr_begin(w, 'T');
+  pgw_wr_i16(w, (int16_t)n);
+  for (uint16_t i = 0; i < n; i++) {
+    pgw_field f = px_text_pgw_field(&cols[i]);
+    pgw_wr_cstr(w, f.name);
+    pgw_wr_i32(w, (int32_t)f.table_oid);
+    pgw_wr_i16(w, f.attnum);
+    pgw_wr_i32(w, (int32_t)f.type_oid);
+    pgw_wr_i16(w, f.typlen);
+    pgw_wr_i32(w, f.typmod);
+    pgw_wr_i16(w, format_of(codes, ncodes, i));
+  }
+  pgw_wr_end(w);
+}
+
 static int describe(px_sink *s) {
   for (uint32_t i = 0; i < s->ncols; i++) {
     s->cols[i].name = s->names + s->name_off[i];
   }
-  pgw_wr_init(&s->w, s->out);
-  px_text_row_description(&s->w, s->cols, (uint16_t)s->ncols);
-  if (pgw_wr_status(&s->w) != PGW_OK) {
-    return fail_out(s);
+  if (s->ncodes > 1 && s->ncodes != s->ncols) {
+    s->failed = true;
+    pgw_error_set(&s->err, "ERROR", "08P01",
+                  "bind message has %u result formats but query has %u "
+                  "columns",
+                  (unsigned)s->ncodes, (unsigned)s->ncols);
+    return STOP;
+  }
+  for (uint32_t i = 0; i < s->ncols; i++) {
+    if (format_of(s->codes, s->ncodes, i) != 0) {
+      /* px_binary (binary DataRow fields) is not in this build yet. */
+      s->failed = true;
+      pgw_error_set(&s->err, "ERROR", "0A000",
+                    "binary result format is not supported by redwire yet (column \"%s\")",
+                    s->cols[i].name);
+      pgw_error_hint(&s->err, "Ask for text results (e.g. pgjdbc: prepareThreshold=0 or "
+                              "binaryTransfer=false).");
+      return STOP;
+    }
+  }
+  if (s->send_rowdesc) {
+    pgw_wr_init(&s->w, s->out);
+    px_sink_row_description(&s->w, s->cols, (uint16_t)s->ncols, s->codes, s->ncodes);
+    if (pgw_wr_status(&s->w) != PGW_OK) {
+      return fail_out(s);
+    }
   }
   s->described = true;
   return 0;
@@ -133,7 +183,12 @@ static int on_row_begin(void *user) {
     return 0;
   }
   if (s->resend_skip > 0) {
-    s->row_skipped = true; /* sent before the page was retried */
+    s->row_skipped = true; /* sent before the page was retried or the portal suspended */
+    return 0;
+  }
+  if (s->rows >= s->limit_at) {
+    s->over_limit = true; /* Execute's max_rows reached: the portal resumes here */
+    s->row_held = true;
     return 0;
   }
   pgw_wr_init(&s->w, s->out);
@@ -150,7 +205,7 @@ static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
   if (column >= s->ncols) {
     return fail(s, "XX000", MALFORMED "a record has more fields than there are columns");
   }
-  if (s->row_skipped) {
+  if (s->row_skipped || s->row_held) {
     return 0;
   }
   const px_coltype *t = &s->cols[column].type;
@@ -188,12 +243,17 @@ static int on_row_end(void *user, uint32_t nfields) {
     s->resend_skip--;
     return 0;
   }
+  if (s->row_held) {
+    s->row_held = false;
+    return 0;
+  }
   pgw_enc_datarow_end(&s->row);
   if (pgw_wr_status(&s->w) != PGW_OK) {
     return fail_out(s);
   }
   s->row_open = false;
   s->rows++;
+  s->page_sent++;
   return 0;
 }
 
@@ -228,6 +288,8 @@ static const dapi_result_sink events = {
 px_status px_sink_init(px_sink *s, pgw_buf *out, size_t max_value_bytes, size_t max_page_bytes) {
   memset(s, 0, sizeof(*s));
   s->out = out;
+  s->send_rowdesc = true;
+  s->limit_at = UINT64_MAX;
   pgw_buf_init(&s->first_page, max_page_bytes);
   pgw_wr_init(&s->w, out);
   dapi_result_config cfg = {.sink = &events, .user = s, .max_value_bytes = max_value_bytes};
@@ -241,8 +303,27 @@ void px_sink_free(px_sink *s) {
   free(s->name_off);
   free(s->names);
   free(s->next_token);
+  free(s->codes);
   pgw_buf_free(&s->first_page);
   memset(s, 0, sizeof(*s));
+}
+
+px_status px_sink_set_extended(px_sink *s, bool send_rowdesc, uint64_t limit, const int16_t *codes,
+                               uint16_t ncodes) {
+  s->send_rowdesc = send_rowdesc;
+  s->limit_at = limit;
+  free(s->codes);
+  s->codes = NULL;
+  s->ncodes = 0;
+  if (ncodes > 0) {
+    s->codes = malloc(ncodes * sizeof(*codes));
+    if (s->codes == NULL) {
+      return PX_NOMEM;
+    }
+    memcpy(s->codes, codes, ncodes * sizeof(*codes));
+    s->ncodes = ncodes;
+  }
+  return PX_OK;
 }
 
 /* Forgets everything of the page being decoded (not what was sent). */
@@ -254,19 +335,27 @@ static void page_reset(px_sink *s) {
   s->page_ncols = 0;
   s->skip_rows = false;
   s->row_skipped = false;
+  s->row_held = false;
+  s->over_limit = false;
   pgw_buf_free(&s->first_page);
 }
 
 void px_sink_page_begin(px_sink *s) {
   page_reset(s);
-  s->page_first_row = s->rows;
+  s->page_sent = 0;
   s->resend_skip = 0;
+}
+
+void px_sink_page_resume(px_sink *s, uint64_t skip) {
+  px_sink_page_begin(s);
+  s->page_sent = skip;
+  s->resend_skip = skip;
 }
 
 void px_sink_page_retry(px_sink *s) {
   px_sink_abandon(s);
   page_reset(s);
-  s->resend_skip = s->rows - s->page_first_row;
+  s->resend_skip = s->page_sent;
 }
 
 void px_sink_abandon(px_sink *s) {

@@ -46,15 +46,22 @@ typedef struct px_sink {
   size_t *name_off; /* owned; offset of column i's name in names while collecting */
   char *names;      /* owned: the column names, NUL-separated */
   size_t names_len, names_cap;
-  pgw_buf first_page;      /* owned: raw bytes of the first page until the columns are known */
-  bool skip_rows;          /* this page listed Records before ColumnMetadata: replay at its end */
-  uint64_t rows;           /* DataRows completed */
-  uint64_t page_first_row; /* rows completed before the current page */
-  uint64_t resend_skip;    /* rows of a retried page that were sent already: decoded, not sent */
-  bool row_skipped;        /* the record being decoded is one of those */
-  char *next_token;        /* owned; NextToken of the current page, NULL if none */
-  bool failed;             /* sticky: err holds why */
-  pgw_error err;           /* ERROR-severity error for the client once failed */
+  pgw_buf first_page;   /* owned: raw bytes of the first page until the columns are known */
+  bool skip_rows;       /* this page listed Records before ColumnMetadata: replay at its end */
+  uint64_t rows;        /* DataRows completed */
+  uint64_t page_sent;   /* records of the current page the client has (this run or earlier) */
+  uint64_t resend_skip; /* records of the page sent already (retry, resume): decoded, not sent */
+  bool row_skipped;     /* the record being decoded is one of those */
+  /* Extended protocol (px_sink_set_extended): */
+  bool send_rowdesc; /* RowDescription goes to out once the columns are known */
+  uint64_t limit_at; /* rows beyond this many are decoded but held back (Execute max_rows) */
+  bool over_limit;   /* this page has a record beyond limit_at: the portal suspends */
+  bool row_held;     /* the record being decoded is beyond limit_at */
+  int16_t *codes;    /* owned; Bind's result format codes (0/1/N rule), NULL when none */
+  uint16_t ncodes;
+  char *next_token; /* owned; NextToken of the current page, NULL if none */
+  bool failed;      /* sticky: err holds why */
+  pgw_error err;    /* ERROR-severity error for the client once failed */
 } px_sink;
 
 /* max_value_bytes bounds one decoded value (0 = the decoder's default); max_page_bytes bounds
@@ -63,8 +70,24 @@ PX_MUSTCHECK px_status px_sink_init(px_sink *s, pgw_buf *out, size_t max_value_b
                                     size_t max_page_bytes);
 void px_sink_free(px_sink *s);
 
+/* Extended protocol: send_rowdesc false keeps RowDescription out of the output (an Execute never
+ * sends one; Describe does); at most limit rows are sent (UINT64_MAX: all), the rest of the
+ * page's records are decoded and held back (over_limit); codes are Bind's result format codes
+ * (copied; checked against the column count when the columns arrive: 08P01). PX_NOMEM. */
+PX_MUSTCHECK px_status px_sink_set_extended(px_sink *s, bool send_rowdesc, uint64_t limit,
+                                            const int16_t *codes, uint16_t ncodes);
+
+/* RowDescription of cols with Bind's result format codes (0/1/N rule; ncodes 0 = all text).
+ * Failures go to w's sticky status. */
+void px_sink_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
+                             uint16_t ncodes);
+
 /* Prepares for the next page (the first included): resets the decoder, forgets NextToken. */
 void px_sink_page_begin(px_sink *s);
+
+/* Like px_sink_page_begin, for a suspended portal resuming inside a page: its first skip
+ * records reached the client before and are decoded, not sent. */
+void px_sink_page_resume(px_sink *s, uint64_t skip);
 
 /* The current page's transfer failed part-way and the same page (same NextToken) is requested
  * again: removes a half-encoded DataRow and prepares to decode the page from its start, skipping

@@ -658,6 +658,97 @@ static void test_sink_page_retry(void **state) {
   assert_non_null(strstr(r.err.message, "fewer records than were already sent"));
 }
 
+/* One page through a sink set up for the extended protocol; every chunk split at `split`. */
+static void feed_ext(const char *page, size_t split, bool rowdesc, uint64_t limit,
+                     const int16_t *codes, uint16_t ncodes, uint64_t resume_skip, feed_result *r,
+                     bool *over, uint64_t *page_sent) {
+  pgw_buf out;
+  pgw_buf_init(&out, 1 << 20);
+  px_sink s;
+  assert_int_equal(px_sink_init(&s, &out, 0, 1 << 20), PX_OK);
+  assert_int_equal(px_sink_set_extended(&s, rowdesc, limit, codes, ncodes), PX_OK);
+  if (resume_skip > 0) {
+    px_sink_page_resume(&s, resume_skip);
+  } else {
+    px_sink_page_begin(&s);
+  }
+  memset(r, 0, sizeof(*r));
+  size_t len = strlen(page);
+  size_t cut = split < len ? split : len;
+  r->st = px_sink_feed(&s, page, cut);
+  if (r->st == PX_OK) {
+    r->st = px_sink_feed(&s, page + cut, len - cut);
+  }
+  if (r->st == PX_OK) {
+    r->st = px_sink_page_end(&s);
+  }
+  if (r->st != PX_OK) {
+    r->err = s.err;
+  }
+  *over = s.over_limit;
+  *page_sent = s.page_sent;
+  r->rows = px_sink_rows(&s);
+  r->len = pgw_buf_len(&out);
+  assert_true(r->len <= sizeof r->bytes);
+  if (r->len > 0) {
+    memcpy(r->bytes, pgw_buf_data(&out), r->len);
+  }
+  px_sink_free(&s);
+  pgw_buf_free(&out);
+}
+
+static void test_sink_extended(void **state) {
+  (void)state;
+  const char *page3 = "{\"Records\":[[{\"longValue\":1}],[{\"longValue\":2}],"
+                      "[{\"longValue\":3}]],"
+                      "\"ColumnMetadata\":[{\"name\":\"n\",\"typeName\":\"int4\"}]}";
+  size_t len = strlen(page3);
+  for (size_t split = 0; split <= len; split += 7) {
+    feed_result r;
+    bool over;
+    uint64_t sent;
+    /* Execute (no RowDescription) with max_rows 2: two rows, the third held back. */
+    feed_ext(page3, split, false, 2, NULL, 0, 0, &r, &over, &sent);
+    assert_int_equal(r.st, PX_OK);
+    expect_bytes(&r, DR("1") DR("2"));
+    assert_true(over);
+    assert_int_equal(sent, 2);
+    /* The next Execute resumes in the same page after those two. */
+    feed_ext(page3, split, false, 2, NULL, 0, 2, &r, &over, &sent);
+    assert_int_equal(r.st, PX_OK);
+    expect_bytes(&r, DR("3"));
+    assert_false(over);
+    assert_int_equal(sent, 3);
+    /* Describe alone: RowDescription, no row. */
+    feed_ext(page3, split, true, 0, NULL, 0, 0, &r, &over, &sent);
+    assert_int_equal(r.st, PX_OK);
+    expect_bytes(&r, RD_N_INT4);
+    assert_true(over);
+    assert_int_equal(sent, 0);
+    /* Limit exactly at the end: all rows, nothing held. */
+    feed_ext(page3, split, false, 3, NULL, 0, 0, &r, &over, &sent);
+    expect_bytes(&r, DR("1") DR("2") DR("3"));
+    assert_false(over);
+  }
+  feed_result r;
+  bool over;
+  uint64_t sent;
+  /* One text code for all columns: as no code at all. */
+  const int16_t text[] = {0}, two[] = {0, 0}, binary[] = {1};
+  feed_ext(page3, 5, true, UINT64_MAX, text, 1, 0, &r, &over, &sent);
+  assert_int_equal(r.st, PX_OK);
+  expect_bytes(&r, RD_N_INT4 DR("1") DR("2") DR("3"));
+  /* Two codes for one column: 08P01 before any byte. */
+  feed_ext(page3, 5, true, UINT64_MAX, two, 2, 0, &r, &over, &sent);
+  assert_int_equal(r.st, PX_UPSTREAM);
+  assert_string_equal(r.err.sqlstate, "08P01");
+  assert_int_equal(r.len, 0);
+  feed_ext(page3, 5, true, UINT64_MAX, binary, 1, 0, &r, &over, &sent);
+  assert_int_equal(r.st, PX_UPSTREAM);
+  assert_string_equal(r.err.sqlstate, "0A000");
+  assert_int_equal(r.len, 0);
+}
+
 static void test_sink_output_cap(void **state) {
   (void)state;
   /* The output buffer's cap is hit mid-row: 54000, and the half row is gone. */
@@ -693,6 +784,7 @@ int main(void) {
       cmocka_unit_test(test_sink_invalid_value),
       cmocka_unit_test(test_sink_page_retry),
       cmocka_unit_test(test_sink_output_cap),
+      cmocka_unit_test(test_sink_extended),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,907 @@
+/* px_ext.c — the extended query protocol: Parse, Bind, Describe, Execute, Close, Sync, Flush.
+ * The model (one run per portal, Describe fused with the following Execute, zero-row Describe of
+ * statements, the implicit block between Syncs) is described in px_ext.h and
+ * docs/extended-protocol.md.
+ *
+ * Data API calls (on top of each run's own result pages, px_runner.c):
+ *  - Parse, Bind, Close, Flush: none;
+ *  - Bind + Describe(portal) + Execute: one ExecuteStatement, as a simple Query;
+ *  - Describe(portal) alone, then Execute: the same ExecuteStatement; the Execute fetches the
+ *    first page again (+1 GetStatementResult);
+ *  - Execute with a row limit: each further Execute fetches from the page it stopped in;
+ *  - Describe(statement): ExecuteStatement of the zero-row form + 1 GetStatementResult, once per
+ *    statement (the columns are kept);
+ *  - several Executes buffered before one Sync: BEGIN and COMMIT around them (+2).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "px_conn.h"
+
+/* ---- lists ---- */
+
+static void cols_free(px_ext_cols *k) {
+  free(k->cols);
+  free(k->names);
+  memset(k, 0, sizeof(*k));
+}
+
+/* Copies n columns (names included) into k. */
+static bool cols_copy(px_ext_cols *k, const px_column *cols, uint32_t n, bool has_rows) {
+  cols_free(k);
+  size_t total = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    total += strlen(cols[i].name) + 1;
+  }
+  if (n > 0) {
+    k->cols = malloc(n * sizeof(*k->cols));
+    k->names = malloc(total);
+    if (k->cols == NULL || k->names == NULL) {
+      cols_free(k);
+      return false;
+    }
+  }
+  size_t at = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    size_t l = strlen(cols[i].name) + 1;
+    memcpy(k->names + at, cols[i].name, l);
+    k->cols[i].name = k->names + at;
+    k->cols[i].type = cols[i].type;
+    at += l;
+  }
+  k->n = n;
+  k->known = true;
+  k->has_rows = has_rows;
+  return true;
+}
+
+static void stmt_free(px_ext_stmt *s) {
+  free(s->name);
+  free(s->sql);
+  free(s->param_oids);
+  cols_free(&s->cols);
+  free(s);
+}
+
+static void portal_free(px_ext_portal *p) {
+  free(p->name);
+  free(p->sql);
+  free(p->codes);
+  free(p->stmt_id);
+  free(p->token);
+  cols_free(&p->cols);
+  free(p);
+}
+
+static px_ext_stmt *find_stmt(px_conn *c, const char *name) {
+  for (px_ext_stmt *s = c->ext.stmts; s != NULL; s = s->next) {
+    if (strcmp(s->name, name) == 0) {
+      return s;
+    }
+  }
+  return NULL;
+}
+
+static px_ext_portal *find_portal(px_conn *c, const char *name) {
+  for (px_ext_portal *p = c->ext.portals; p != NULL; p = p->next) {
+    if (strcmp(p->name, name) == 0) {
+      return p;
+    }
+  }
+  return NULL;
+}
+
+static void drop_stmt(px_conn *c, const char *name) {
+  for (px_ext_stmt **pp = &c->ext.stmts; *pp != NULL; pp = &(*pp)->next) {
+    if (strcmp((*pp)->name, name) == 0) {
+      px_ext_stmt *s = *pp;
+      *pp = s->next;
+      stmt_free(s);
+      return;
+    }
+  }
+}
+
+static void drop_portal(px_conn *c, const char *name) {
+  for (px_ext_portal **pp = &c->ext.portals; *pp != NULL; pp = &(*pp)->next) {
+    if (strcmp((*pp)->name, name) == 0) {
+      px_ext_portal *p = *pp;
+      *pp = p->next;
+      portal_free(p);
+      return;
+    }
+  }
+}
+
+/* The transaction ended: its portals end with it (PostgreSQL's AtCommit_Portals / AtAbort). */
+static void drop_portals(px_conn *c) {
+  while (c->ext.portals != NULL) {
+    px_ext_portal *p = c->ext.portals;
+    c->ext.portals = p->next;
+    portal_free(p);
+  }
+}
+
+void px_ext_free(px_conn *c) {
+  drop_portals(c);
+  while (c->ext.stmts != NULL) {
+    px_ext_stmt *s = c->ext.stmts;
+    c->ext.stmts = s->next;
+    stmt_free(s);
+  }
+  memset(&c->ext, 0, sizeof(c->ext));
+}
+
+void px_ext_on_query(px_conn *c) {
+  drop_stmt(c, "");
+  drop_portal(c, "");
+}
+
+/* ---- output helpers ---- */
+
+/* An error in the extended protocol: ErrorResponse, then everything up to Sync is skipped; an
+ * implicit block open on the service is rolled back at that Sync. */
+static void ext_error(px_conn *c, const pgw_error *e) {
+  if (strcmp(e->severity, "FATAL") == 0) {
+    px_conn_fatal(c, e);
+    return;
+  }
+  if (!px_conn_send_error(c, e)) {
+    return;
+  }
+  c->skip_to_sync = true;
+  c->ext.failed = true;
+  c->txn = px_txn_after_error(c->txn);
+}
+
+static void oom(px_conn *c) {
+  pgw_error e;
+  pgw_error_set(&e, "ERROR", "53200", "out of memory");
+  ext_error(c, &e);
+}
+
+static void violation(px_conn *c, const char *what) {
+  pgw_error e;
+  pgw_error_set(&e, "FATAL", "08P01", "invalid %s message", what);
+  px_conn_fatal(c, &e);
+}
+
+static void send_simple(px_conn *c, char type) {
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  switch (type) {
+  case '1':
+    pgw_enc_parse_complete(&w);
+    break;
+  case '2':
+    pgw_enc_bind_complete(&w);
+    break;
+  case '3':
+    pgw_enc_close_complete(&w);
+    break;
+  case 'n':
+    pgw_enc_no_data(&w);
+    break;
+  case 's':
+    pgw_enc_portal_suspended(&w);
+    break;
+  case 'I':
+  default:
+    pgw_enc_empty_query(&w);
+    break;
+  }
+  (void)px_conn_check(c, &w, "an extended-protocol acknowledgement");
+}
+
+static void send_tag(px_conn *c, const pgw_sql_cmd *cmd, bool has_rows, uint64_t rows,
+                     bool as_rollback) {
+  char tag[PGW_TAG_MAX + 24];
+  if (as_rollback) {
+    memcpy(tag, "ROLLBACK", sizeof "ROLLBACK");
+  } else {
+    pgw_sql_cmd cc = *cmd;
+    if (cc.tag[0] == '\0' && has_rows) {
+      memcpy(cc.tag, "SELECT", sizeof "SELECT");
+      cc.style = PGW_TAG_COUNT;
+    }
+    if (pgw_sql_tag_format(&cc, rows, tag, sizeof tag) != PGW_OK) {
+      tag[0] = '\0';
+    }
+  }
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  pgw_enc_command_complete(&w, tag);
+  (void)px_conn_check(c, &w, "CommandComplete");
+}
+
+/* RowDescription (with the portal's formats) or NoData from known columns. */
+static void send_cols(px_conn *c, const px_ext_cols *k, const int16_t *codes, uint16_t ncodes) {
+  if (!k->has_rows) {
+    send_simple(c, 'n');
+    return;
+  }
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  px_sink_row_description(&w, k->cols, (uint16_t)k->n, codes, ncodes);
+  (void)px_conn_check(c, &w, "RowDescription");
+}
+
+/* ---- lookahead in the buffered input ---- */
+
+/* Decodes the message that follows *cur in the input buffer (cur borrows from it). */
+static bool next_msg(const px_conn *c, const pgw_msg *cur, pgw_msg *out) {
+  const uint8_t *base = pgw_buf_data(&c->in);
+  size_t total = pgw_buf_len(&c->in);
+  if (cur->body == NULL || cur->body < base || cur->body + cur->len > base + total) {
+    return false;
+  }
+  size_t at = (size_t)(cur->body + cur->len - base);
+  size_t used = 0;
+  int64_t mms = px_conn_conf(c)->redwire.max_message_size;
+  uint32_t max = mms > UINT32_MAX ? UINT32_MAX : (uint32_t)mms;
+  return pgw_decode_frontend(base + at, total - at, PGW_PHASE_NORMAL, max, out, &used) == PGW_OK;
+}
+
+/* The message after *m is an Execute of the portal `name`; *max_rows gets its limit. */
+static bool execute_follows(const px_conn *c, const pgw_msg *m, const char *name,
+                            int32_t *max_rows) {
+  pgw_msg n;
+  pgw_fe_execute ex;
+  if (!next_msg(c, m, &n) || n.type != PGW_FE_EXECUTE || pgw_decode_execute(&n, &ex) != PGW_OK) {
+    return false;
+  }
+  *max_rows = ex.max_rows;
+  return strcmp(ex.portal.ptr, name) == 0;
+}
+
+/* Another Execute is buffered after *m, before the next Sync; with `fused` the first Execute
+ * after m is the one being answered with m (a Describe) and does not count. */
+static bool another_execute(const px_conn *c, const pgw_msg *m, bool fused) {
+  pgw_msg cur = *m, n;
+  while (next_msg(c, &cur, &n)) {
+    if (n.type == PGW_FE_SYNC || n.type == PGW_FE_QUERY) {
+      return false;
+    }
+    if (n.type == PGW_FE_EXECUTE) {
+      if (!fused) {
+        return true;
+      }
+      fused = false;
+    }
+    if (n.body == NULL) {
+      return false; /* an empty body cannot be located to read on (Flush) */
+    }
+    cur = n;
+  }
+  return false;
+}
+
+/* ---- Parse ---- */
+
+/* PostgreSQL's IsTransactionExitStmt: what a failed block still accepts. */
+static bool exits_block(const pgw_sql_cmd *cmd) {
+  return cmd->txn == PGW_TXN_OP_COMMIT || cmd->txn == PGW_TXN_OP_ROLLBACK ||
+         cmd->txn == PGW_TXN_OP_ROLLBACK_TO || cmd->txn == PGW_TXN_OP_PREPARE;
+}
+
+static void refuse_aborted(px_conn *c) {
+  pgw_error e;
+  pgw_error_set(&e, "ERROR", "25P02",
+                "current transaction is aborted, commands ignored until end of transaction block");
+  ext_error(c, &e);
+}
+
+static void on_parse(px_conn *c, const pgw_msg *m) {
+  pgw_fe_parse p;
+  if (pgw_decode_parse(m, &p) != PGW_OK) {
+    violation(c, "Parse");
+    return;
+  }
+  pgw_error e;
+  if (p.name.len > 0 && find_stmt(c, p.name.ptr) != NULL) {
+    pgw_error_set(&e, "ERROR", "42P05", "prepared statement \"%s\" already exists", p.name.ptr);
+    ext_error(c, &e);
+    return;
+  }
+  pgw_sql_stmt parts[2];
+  size_t n = 0;
+  pgw_rc rc = pgw_sql_split(p.sql.ptr, p.sql.len, parts, 2, &n, &e);
+  if (rc == PGW_ETOOBIG || (rc == PGW_OK && n > 1)) {
+    pgw_error_set(&e, "ERROR", "42601",
+                  "cannot insert multiple commands into a prepared statement");
+    ext_error(c, &e);
+    return;
+  }
+  if (rc != PGW_OK) {
+    ext_error(c, &e);
+    return;
+  }
+  px_ext_stmt *s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    oom(c);
+    return;
+  }
+  s->empty = n == 0;
+  const char *text = s->empty ? "" : p.sql.ptr + parts[0].off;
+  size_t len = s->empty ? 0 : parts[0].len;
+  s->name = strdup(p.name.ptr);
+  s->sql = strndup(text, len);
+  s->len = len;
+  if (s->name == NULL || s->sql == NULL) {
+    stmt_free(s);
+    oom(c);
+    return;
+  }
+  uint32_t max_n = 0;
+  if (!s->empty) {
+    size_t count = 0;
+    if (pgw_sql_command(s->sql, len, &s->cmd, &e) != PGW_OK ||
+        pgw_sql_placeholders(s->sql, len, NULL, 0, &count, &max_n, &e) != PGW_OK) {
+      stmt_free(s);
+      ext_error(c, &e);
+      return;
+    }
+  }
+  if (c->txn == PGW_TXN_FAILED && !s->empty && !exits_block(&s->cmd)) {
+    stmt_free(s);
+    refuse_aborted(c);
+    return;
+  }
+  s->nparams = p.nparams > max_n ? p.nparams : (uint16_t)max_n;
+  if (s->nparams > 0) {
+    s->param_oids = calloc(s->nparams, sizeof(*s->param_oids));
+    if (s->param_oids == NULL) {
+      stmt_free(s);
+      oom(c);
+      return;
+    }
+    for (uint16_t i = 0; i < p.nparams; i++) {
+      s->param_oids[i] = pgw_parse_param_oid(&p, i);
+    }
+  }
+  if (s->name[0] == '\0') {
+    drop_stmt(c, ""); /* the unnamed statement is replaced */
+  }
+  s->next = c->ext.stmts;
+  c->ext.stmts = s;
+  send_simple(c, '1');
+}
+
+/* ---- Bind ---- */
+
+static void on_bind(px_conn *c, const pgw_msg *m) {
+  pgw_fe_bind b;
+  if (pgw_decode_bind(m, &b) != PGW_OK) {
+    violation(c, "Bind");
+    return;
+  }
+  pgw_error e;
+  px_ext_stmt *s = find_stmt(c, b.statement.ptr);
+  if (s == NULL) {
+    pgw_error_set(&e, "ERROR", "26000", "prepared statement \"%s\" does not exist",
+                  b.statement.ptr);
+    ext_error(c, &e);
+    return;
+  }
+  if (b.portal.len > 0 && find_portal(c, b.portal.ptr) != NULL) {
+    pgw_error_set(&e, "ERROR", "42P03", "portal \"%s\" already exists", b.portal.ptr);
+    ext_error(c, &e);
+    return;
+  }
+  if (b.nparams != s->nparams) {
+    pgw_error_set(&e, "ERROR", "08P01",
+                  "bind message supplies %u parameters, but prepared statement \"%s\" requires %u",
+                  (unsigned)b.nparams, s->name, (unsigned)s->nparams);
+    ext_error(c, &e);
+    return;
+  }
+  if (b.nparams > 0) {
+    /* px_param (Bind values → Data API parameters) is not in this build yet. */
+    pgw_error_set(&e, "ERROR", "0A000", "Bind parameters are not supported by redwire yet");
+    pgw_error_hint(&e, "Inline the values, or use the simple query protocol.");
+    ext_error(c, &e);
+    return;
+  }
+  if (c->txn == PGW_TXN_FAILED && !s->empty && !exits_block(&s->cmd)) {
+    refuse_aborted(c);
+    return;
+  }
+  px_ext_portal *p = calloc(1, sizeof(*p));
+  if (p == NULL) {
+    oom(c);
+    return;
+  }
+  p->name = strdup(b.portal.ptr);
+  p->sql = strndup(s->sql, s->len);
+  p->len = s->len;
+  p->empty = s->empty;
+  p->cmd = s->cmd;
+  p->ncodes = b.nresult_formats;
+  if (p->ncodes > 0) {
+    p->codes = malloc(p->ncodes * sizeof(*p->codes));
+  }
+  if (p->name == NULL || p->sql == NULL || (p->ncodes > 0 && p->codes == NULL)) {
+    portal_free(p);
+    oom(c);
+    return;
+  }
+  for (uint16_t i = 0; i < p->ncodes; i++) {
+    p->codes[i] = pgw_bind_result_format(&b, i);
+  }
+  if (s->empty || !(s->cmd.returns_rows || s->cmd.tag[0] == '\0')) {
+    /* Known not to return rows: Describe answers NoData without running it. */
+    p->cols.known = true;
+    p->cols.has_rows = false;
+  } else if (s->cols.known) {
+    if (!cols_copy(&p->cols, s->cols.cols, s->cols.n, s->cols.has_rows)) {
+      portal_free(p);
+      oom(c);
+      return;
+    }
+  }
+  if (p->name[0] == '\0') {
+    drop_portal(c, ""); /* the unnamed portal is replaced */
+  }
+  p->next = c->ext.portals;
+  c->ext.portals = p;
+  send_simple(c, '2');
+}
+
+/* ---- running a portal ---- */
+
+static void start_run(px_conn *c, px_ext_portal *p, bool send_rowdesc, uint64_t limit) {
+  px_ext *x = &c->ext;
+  pgw_error e;
+  px_run_opts o = {
+      .send_rowdesc = send_rowdesc, .limit = limit, .codes = p->codes, .ncodes = p->ncodes};
+  x->cur = p;
+  px_conn_set_state(c, PX_CONN_BUSY);
+  px_status st;
+  if (p->state == PX_PORTAL_SUSPENDED) {
+    st = px_runner_resume(c, p->stmt_id, p->token, p->skip, &o, &e);
+  } else {
+    const char *sql = x->as_rollback ? "ROLLBACK" : p->sql;
+    size_t len = x->as_rollback ? strlen("ROLLBACK") : p->len;
+    bool need_count = !x->as_rollback && p->cmd.style != PGW_TAG_PLAIN;
+    bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
+    st = px_runner_start_ext(c, sql, len, NULL, 0, &o, allow_new, need_count, &e);
+  }
+  if (st != PX_OK) {
+    ext_error(c, &e);
+    px_conn_continue(c);
+  }
+}
+
+/* Runs portal p for an Execute (limit) or its Describe (send_rowdesc), with PostgreSQL's
+ * transaction rules. m is the message being handled (for the lookahead). */
+static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send_rowdesc,
+                       uint64_t limit) {
+  px_ext *x = &c->ext;
+  pgw_error e;
+  x->as_rollback = false;
+  x->limit = limit;
+  if (p->state == PX_PORTAL_SUSPENDED) {
+    if (c->txn == PGW_TXN_FAILED) {
+      refuse_aborted(c);
+      return;
+    }
+    x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
+    x->send_nodata = send_rowdesc;
+    start_run(c, p, send_rowdesc, limit);
+    return;
+  }
+  switch (px_txn_check(c->txn, &p->cmd)) {
+  case PX_TXN_REFUSE:
+    refuse_aborted(c);
+    return;
+  case PX_TXN_RUN_AS_ROLLBACK:
+    x->as_rollback = true;
+    break;
+  case PX_TXN_RUN:
+  default:
+    break;
+  }
+  if (x->imp == PX_IMPLICIT_OPEN && p->cmd.txn == PGW_TXN_OP_BEGIN) {
+    /* BEGIN inside the implicit block turns it into a regular one (PostgreSQL does so
+     * silently): the block is already open on the service. */
+    if (send_rowdesc) {
+      send_simple(c, 'n');
+    }
+    send_tag(c, &p->cmd, false, 0, false);
+    x->imp = PX_IMPLICIT_NONE;
+    c->txn = PGW_TXN_BLOCK;
+    p->state = PX_PORTAL_DONE;
+    if (send_rowdesc) {
+      p->answered = x->fused;
+    }
+    return;
+  }
+  if (c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE && p->cmd.txn == PGW_TXN_OP_NONE &&
+      another_execute(c, m, send_rowdesc && x->fused)) {
+    /* Several Executes before one Sync share a transaction, as in PostgreSQL. */
+    x->step = PX_EXT_BEGIN;
+    x->cur = p;
+    x->fused = x->fused && send_rowdesc;
+    px_conn_set_state(c, PX_CONN_BUSY);
+    px_run_opts o = {.send_rowdesc = false, .limit = UINT64_MAX};
+    if (px_runner_start_ext(c, "BEGIN", 5, NULL, 0, &o, true, false, &e) != PX_OK) {
+      ext_error(c, &e);
+      px_conn_continue(c);
+    }
+    x->send_nodata = send_rowdesc;
+    return;
+  }
+  x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
+  x->send_nodata = send_rowdesc;
+  start_run(c, p, send_rowdesc, limit);
+}
+
+static uint64_t limit_of(int32_t max_rows) {
+  return max_rows <= 0 ? UINT64_MAX : (uint64_t)max_rows;
+}
+
+/* ---- Describe ---- */
+
+static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
+  pgw_error e;
+  px_ext_portal *p = find_portal(c, name);
+  if (p == NULL) {
+    pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", name);
+    ext_error(c, &e);
+    return;
+  }
+  if (p->cols.known) {
+    send_cols(c, &p->cols, p->codes, p->ncodes);
+    return;
+  }
+  int32_t max_rows = 0;
+  c->ext.fused = execute_follows(c, m, name, &max_rows);
+  if (c->ext.fused) {
+    /* Describe + Execute in one run: RowDescription, the rows, the completion. */
+    run_portal(c, p, m, true, limit_of(max_rows));
+  } else {
+    /* Describe alone: run for the columns, keep the rows on the service for the Execute. */
+    run_portal(c, p, m, true, 0);
+  }
+}
+
+/* The statement's zero-row form: its columns without its side effects, or NULL when there is
+ * none. Owned by the caller. */
+static char *zero_row_form(const px_ext_stmt *s) {
+  if (strcmp(s->cmd.tag, "SHOW") == 0) {
+    return strndup(s->sql, s->len);
+  }
+  if (strcmp(s->cmd.tag, "SELECT") != 0 || !s->cmd.returns_rows) {
+    return NULL;
+  }
+  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
+  size_t len = sizeof pre - 1 + s->len + sizeof post - 1;
+  char *q = malloc(len + 1);
+  if (q != NULL) {
+    memcpy(q, pre, sizeof pre - 1);
+    memcpy(q + sizeof pre - 1, s->sql, s->len);
+    memcpy(q + sizeof pre - 1 + s->len, post, sizeof post);
+  }
+  return q;
+}
+
+static void describe_stmt(px_conn *c, const char *name) {
+  pgw_error e;
+  px_ext_stmt *s = find_stmt(c, name);
+  if (s == NULL) {
+    pgw_error_set(&e, "ERROR", "26000", "prepared statement \"%s\" does not exist", name);
+    ext_error(c, &e);
+    return;
+  }
+  bool rows = !s->empty && (s->cmd.returns_rows || s->cmd.tag[0] == '\0');
+  char *q = NULL;
+  if (rows && !s->cols.known) {
+    q = zero_row_form(s);
+    if (q == NULL) {
+      pgw_error_set(&e, "ERROR", "0A000", "redwire cannot describe a %s statement before it runs",
+                    s->cmd.tag[0] != '\0' ? s->cmd.tag : "unrecognised");
+      pgw_error_detail(&e, "Only SELECT, VALUES, TABLE, WITH … SELECT and SHOW can be described "
+                           "without running them on the Data API.");
+      pgw_error_hint(&e, "Bind the statement and describe the portal instead.");
+      ext_error(c, &e);
+      return;
+    }
+  }
+  /* Unspecified parameter types are reported as text, the type PostgreSQL resolves an
+   * undetermined parameter to. */
+  uint32_t *oids = NULL;
+  if (s->nparams > 0) {
+    oids = malloc(s->nparams * sizeof(*oids));
+    if (oids == NULL) {
+      free(q);
+      oom(c);
+      return;
+    }
+    for (uint16_t i = 0; i < s->nparams; i++) {
+      oids[i] = s->param_oids[i] != 0 ? s->param_oids[i] : 25;
+    }
+  }
+  pgw_wr w;
+  pgw_wr_init(&w, &c->out);
+  pgw_enc_parameter_description(&w, oids, s->nparams);
+  free(oids);
+  if (!px_conn_check(c, &w, "ParameterDescription")) {
+    free(q);
+    return;
+  }
+  if (!rows) {
+    free(q);
+    send_simple(c, 'n');
+    return;
+  }
+  if (s->cols.known) {
+    send_cols(c, &s->cols, NULL, 0);
+    return;
+  }
+  if (s->nparams > 0) {
+    free(q);
+    pgw_error_set(&e, "ERROR", "0A000",
+                  "redwire cannot describe a statement with parameters before Bind yet");
+    pgw_error_hint(&e, "Bind the statement and describe the portal instead.");
+    ext_error(c, &e);
+    return;
+  }
+  px_ext *x = &c->ext;
+  x->step = PX_EXT_DESCRIBE_S;
+  x->dstmt = s;
+  x->send_nodata = true;
+  px_conn_set_state(c, PX_CONN_BUSY);
+  px_run_opts o = {.send_rowdesc = true, .limit = 0};
+  bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
+  px_status st = px_runner_start_ext(c, q, strlen(q), NULL, 0, &o, allow_new, false, &e);
+  free(q);
+  if (st != PX_OK) {
+    ext_error(c, &e);
+    px_conn_continue(c);
+  }
+}
+
+static void on_describe(px_conn *c, const pgw_msg *m) {
+  pgw_fe_target t;
+  if (pgw_decode_describe(m, &t) != PGW_OK) {
+    violation(c, "Describe");
+    return;
+  }
+  if (t.what == 'S') {
+    describe_stmt(c, t.name.ptr);
+  } else {
+    describe_portal(c, m, t.name.ptr);
+  }
+}
+
+/* ---- Execute ---- */
+
+static void on_execute(px_conn *c, const pgw_msg *m) {
+  pgw_fe_execute ex;
+  if (pgw_decode_execute(m, &ex) != PGW_OK) {
+    violation(c, "Execute");
+    return;
+  }
+  pgw_error e;
+  px_ext_portal *p = find_portal(c, ex.portal.ptr);
+  if (p == NULL) {
+    pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", ex.portal.ptr);
+    ext_error(c, &e);
+    return;
+  }
+  if (p->answered) {
+    p->answered = false; /* the Describe before it sent the rows and the completion */
+    return;
+  }
+  if (p->empty) {
+    send_simple(c, 'I');
+    return;
+  }
+  if (p->state == PX_PORTAL_DONE) {
+    send_tag(c, &p->cmd, p->cols.has_rows, p->pending_report ? p->pending_rows : 0, false);
+    p->pending_report = false;
+    p->pending_rows = 0;
+    return;
+  }
+  c->ext.fused = false;
+  run_portal(c, p, m, false, limit_of(ex.max_rows));
+}
+
+/* ---- Close, Sync ---- */
+
+static void on_close(px_conn *c, const pgw_msg *m) {
+  pgw_fe_target t;
+  if (pgw_decode_close(m, &t) != PGW_OK) {
+    violation(c, "Close");
+    return;
+  }
+  /* Closing something that does not exist is not an error (PostgreSQL). */
+  if (t.what == 'S') {
+    drop_stmt(c, t.name.ptr);
+  } else {
+    drop_portal(c, t.name.ptr);
+  }
+  send_simple(c, '3');
+}
+
+static void sync_end(px_conn *c) {
+  px_ext *x = &c->ext;
+  x->step = PX_EXT_NONE;
+  x->imp = PX_IMPLICIT_NONE;
+  x->failed = false;
+  x->cur = NULL;
+  if (c->txn == PGW_TXN_IDLE) {
+    drop_portals(c); /* the implicit transaction ended with its portals */
+  }
+  px_conn_ready(c);
+}
+
+void px_ext_sync(px_conn *c) {
+  px_ext *x = &c->ext;
+  c->skip_to_sync = false;
+  if (x->imp != PX_IMPLICIT_OPEN) {
+    sync_end(c);
+    return;
+  }
+  x->step = x->failed ? PX_EXT_SYNC_ROLLBACK : PX_EXT_SYNC_COMMIT;
+  const char *sql = x->failed ? "ROLLBACK" : "COMMIT";
+  pgw_error e;
+  px_run_opts o = {.send_rowdesc = false, .limit = UINT64_MAX};
+  px_conn_set_state(c, PX_CONN_BUSY);
+  if (px_runner_start_ext(c, sql, strlen(sql), NULL, 0, &o, false, false, &e) != PX_OK) {
+    (void)px_conn_send_error(c, &e);
+    sync_end(c);
+  }
+}
+
+void px_ext_on_message(px_conn *c, const pgw_msg *m) {
+  switch (m->type) {
+  case PGW_FE_PARSE:
+    on_parse(c, m);
+    return;
+  case PGW_FE_BIND:
+    on_bind(c, m);
+    return;
+  case PGW_FE_DESCRIBE:
+    on_describe(c, m);
+    return;
+  case PGW_FE_EXECUTE:
+    on_execute(c, m);
+    return;
+  case PGW_FE_CLOSE:
+    on_close(c, m);
+    return;
+  case PGW_FE_FLUSH:
+  default:
+    return; /* output is flushed after every batch anyway */
+  }
+}
+
+/* ---- outcomes ---- */
+
+/* A run of portal p ended well: remember its columns and where its rows stand. */
+static bool portal_ran(px_conn *c, px_ext_portal *p, const px_outcome *o) {
+  if (!p->cols.known &&
+      !cols_copy(&p->cols, o->cols, o->has_result_set ? o->ncols : 0, o->has_result_set)) {
+    return false;
+  }
+  free(p->token);
+  p->token = NULL;
+  if (o->suspended && !o->at_end) {
+    if (p->stmt_id == NULL) {
+      p->stmt_id = o->stmt_id != NULL ? strdup(o->stmt_id) : NULL;
+    }
+    p->token = o->resume_token != NULL ? strdup(o->resume_token) : NULL;
+    if (p->stmt_id == NULL || (o->resume_token != NULL && p->token == NULL)) {
+      return false;
+    }
+    p->skip = o->resume_skip;
+    p->state = PX_PORTAL_SUSPENDED;
+  } else {
+    p->state = PX_PORTAL_DONE;
+  }
+  return true;
+}
+
+static void execute_done(px_conn *c, px_outcome *o, bool describe) {
+  px_ext *x = &c->ext;
+  px_ext_portal *p = x->cur;
+  if (o->kind != PX_OUT_OK) {
+    ext_error(c, &o->err);
+    return;
+  }
+  if (describe && !o->has_result_set) {
+    send_simple(c, 'n'); /* ran for its Describe, but returns no rows */
+  }
+  if (!portal_ran(c, p, o)) {
+    oom(c);
+    return;
+  }
+  if (describe && !x->fused) {
+    /* Describe alone: the Execute to come reports the rows (or resumes the result). */
+    if (p->state == PX_PORTAL_DONE) {
+      p->pending_report = true;
+      p->pending_rows = o->has_result_set ? 0 : o->rows;
+    }
+    return;
+  }
+  if (o->suspended) {
+    send_simple(c, 's');
+  } else {
+    send_tag(c, &p->cmd, o->has_result_set, o->rows, x->as_rollback);
+    pgw_txn_status was = c->txn;
+    c->txn = x->as_rollback ? PGW_TXN_IDLE : px_txn_after_success(c->txn, &p->cmd);
+    x->imp = px_txn_implicit_after(x->imp, &p->cmd);
+    if (was != PGW_TXN_IDLE && c->txn == PGW_TXN_IDLE) {
+      /* COMMIT/ROLLBACK ended the block: its other portals end with it. */
+      for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
+        if (*pp != p) {
+          px_ext_portal *q = *pp;
+          *pp = q->next;
+          portal_free(q);
+        } else {
+          pp = &(*pp)->next;
+        }
+      }
+    }
+  }
+  p->answered = describe && x->fused;
+}
+
+void px_ext_stmt_done(px_conn *c, px_outcome *o) {
+  px_ext *x = &c->ext;
+  if (o->kind == PX_OUT_FATAL) {
+    px_conn_fatal(c, &o->err);
+    return;
+  }
+  px_ext_step step = x->step;
+  x->step = PX_EXT_NONE;
+  switch (step) {
+  case PX_EXT_BEGIN:
+    if (o->kind != PX_OUT_OK) {
+      ext_error(c, &o->err);
+      break;
+    }
+    x->imp = PX_IMPLICIT_OPEN;
+    x->step = x->send_nodata ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
+    start_run(c, x->cur, x->send_nodata, x->limit);
+    return;
+  case PX_EXT_EXECUTE:
+  case PX_EXT_DESCRIBE_P:
+    execute_done(c, o, step == PX_EXT_DESCRIBE_P);
+    break;
+  case PX_EXT_DESCRIBE_S:
+    if (o->kind != PX_OUT_OK) {
+      ext_error(c, &o->err);
+    } else {
+      if (!o->has_result_set) {
+        send_simple(c, 'n');
+      }
+      if (!cols_copy(&x->dstmt->cols, o->cols, o->has_result_set ? o->ncols : 0,
+                     o->has_result_set)) {
+        oom(c);
+      }
+    }
+    x->dstmt = NULL;
+    break;
+  case PX_EXT_SYNC_COMMIT:
+  case PX_EXT_SYNC_ROLLBACK:
+    if (o->kind != PX_OUT_OK) {
+      (void)px_conn_send_error(c, &o->err);
+      if (step == PX_EXT_SYNC_COMMIT) {
+        /* Nothing of the block may stay open: roll back what a failed COMMIT left. */
+        x->failed = true;
+        px_ext_sync(c);
+        return;
+      }
+      c->txn = PGW_TXN_IDLE;
+    }
+    sync_end(c);
+    return;
+  case PX_EXT_NONE:
+  default:
+    break;
+  }
+  x->cur = NULL;
+  px_conn_continue(c);
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# e2e_ext: the extended query protocol through redwire, checked against PostgreSQL itself.
+#  1. pg_ext_wire ($1) sends the same raw Parse/Bind/Describe/Execute/Close/Sync/Flush sequences
+#     to redwire and to the PostgreSQL behind the emulator; the two transcripts must be equal.
+#     Scenarios whose label ends in '~' are where redwire answers later than PostgreSQL by design
+#     (Parse is lexical: an unknown table is reported by Execute, after ParseComplete and
+#     BindComplete): for them the acknowledgements are dropped before comparing.
+#  2. pgbench -M extended and -M prepared run a script through redwire, and the Data API calls
+#     per execution are counted by the emulator: a prepared select costs ExecuteStatement +
+#     GetStatementResult, nothing more (Parse/Bind/Describe cost no call).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/e2e_lib.sh"
+e2e_tmpdir
+probe=$1
+
+normalise() {
+  sed -E '/^[^:]*~:/{s/ ([123n]) / /g; s/: ([123n] )+/: /}' "$1"
+}
+
+"$probe" "$PGHOST_DIRECT" "$PGPORT_DIRECT" "$PGUSER_DIRECT" unused >"$E2E_TMP/direct.txt" ||
+  e2e_fail "pg_ext_wire against PostgreSQL failed: $(cat "$E2E_TMP/direct.txt")"
+"$probe" "$REDWIRE_HOST" "$REDWIRE_PORT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" \
+  >"$E2E_TMP/redwire.txt" || {
+  cat "$E2E_TMP/redwire.txt" >&2
+  e2e_fail "pg_ext_wire against redwire failed (transcript above)"
+}
+normalise "$E2E_TMP/direct.txt" >"$E2E_TMP/direct.n"
+normalise "$E2E_TMP/redwire.txt" >"$E2E_TMP/redwire.n"
+if ! diff -u "$E2E_TMP/direct.n" "$E2E_TMP/redwire.n" >"$E2E_TMP/diff"; then
+  cat "$E2E_TMP/diff" >&2
+  e2e_fail "redwire's answers differ from PostgreSQL's (- PostgreSQL, + redwire)"
+fi
+e2e_log "ok: $(wc -l <"$E2E_TMP/redwire.n") extended-protocol scenarios answered as PostgreSQL answers them"
+
+# --- pgbench in both extended modes, with the Data API calls counted ----------------------------
+counters=(calls.ExecuteStatement calls.DescribeStatement calls.GetStatementResult calls.total)
+runs=10
+cat >"$E2E_TMP/select.sql" <<'SQL'
+select g, 'v' || g as t from generate_series(1, 3) g;
+SQL
+for mode in extended prepared; do
+  emu_reset_stats
+  PGPASSWORD=$AWS_SECRET_ACCESS_KEY PGCONNECT_TIMEOUT=10 pgbench -n -h "$REDWIRE_HOST" \
+    -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" -M "$mode" -c 1 -t "$runs" -f "$E2E_TMP/select.sql" \
+    dev >"$E2E_TMP/$mode.log" 2>&1 || {
+    cat "$E2E_TMP/$mode.log" >&2
+    e2e_fail "pgbench -M $mode through redwire failed (log above)"
+  }
+  processed=$(sed -n 's/^number of transactions actually processed: \([0-9]*\)\/.*/\1/p' "$E2E_TMP/$mode.log")
+  e2e_expect_eq "pgbench -M $mode: transactions processed" "$runs" "${processed:-<no line>}"
+  e2e_expect_eq "pgbench -M $mode: Data API calls (Execute Describe GetResult total)" \
+    "$runs 0 $runs $((2 * runs))" "$(emu_stats "${counters[@]}" | tr '\n' ' ' | sed 's/ $//')"
+done
+e2e_expect_redwire_alive

@@ -1,0 +1,305 @@
+/* pg_ext_wire — extended-protocol message sequences sent raw, with a transcript of the answers.
+ *
+ *   pg_ext_wire HOST PORT USER PASSWORD
+ *
+ * Runs a fixed list of scenarios (Parse/Bind/Describe/Execute/Close/Sync/Flush in the orders
+ * drivers send them, row limits, errors and their skipping to Sync, implicit and explicit
+ * transactions between Syncs) on one connection and prints one line per scenario: the backend
+ * messages in order, compactly (see render()). e2e_ext.sh runs it against redwire and against
+ * the PostgreSQL behind the emulator and diffs the two transcripts, so every line is checked
+ * against what PostgreSQL itself answers. Exit status 0 when every scenario got its
+ * ReadyForQuery answers; the comparison is the script's. */
+#include "e2e_wire.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XW_TIMEOUT_MS 30000
+
+/* ---- message builders: append one frontend message to a buffer ---- */
+
+typedef struct xbuf {
+  uint8_t b[8192];
+  size_t n;
+  int syncs; /* Sync messages: one ReadyForQuery each */
+} xbuf;
+
+static void put_u8(xbuf *x, uint8_t v) {
+  x->b[x->n++] = v;
+}
+static void put_u16(xbuf *x, uint16_t v) {
+  put_u8(x, (uint8_t)(v >> 8));
+  put_u8(x, (uint8_t)v);
+}
+static void put_u32(xbuf *x, uint32_t v) {
+  ew_put_u32(x->b + x->n, v);
+  x->n += 4;
+}
+static void put_str(xbuf *x, const char *s) {
+  size_t l = strlen(s) + 1;
+  memcpy(x->b + x->n, s, l);
+  x->n += l;
+}
+static size_t begin(xbuf *x, char type) {
+  put_u8(x, (uint8_t)type);
+  size_t at = x->n;
+  put_u32(x, 0);
+  return at;
+}
+static void end(xbuf *x, size_t at) {
+  ew_put_u32(x->b + at, (uint32_t)(x->n - at));
+}
+
+static void parse(xbuf *x, const char *name, const char *sql) {
+  size_t at = begin(x, 'P');
+  put_str(x, name);
+  put_str(x, sql);
+  put_u16(x, 0);
+  end(x, at);
+}
+/* Bind without parameters; rfmt < 0: no result format codes, else one code for all. */
+static void bind(xbuf *x, const char *portal, const char *stmt, int rfmt) {
+  size_t at = begin(x, 'B');
+  put_str(x, portal);
+  put_str(x, stmt);
+  put_u16(x, 0); /* parameter format codes */
+  put_u16(x, 0); /* parameters */
+  if (rfmt < 0) {
+    put_u16(x, 0);
+  } else {
+    put_u16(x, 1);
+    put_u16(x, (uint16_t)rfmt);
+  }
+  end(x, at);
+}
+static void describe(xbuf *x, char what, const char *name) {
+  size_t at = begin(x, 'D');
+  put_u8(x, (uint8_t)what);
+  put_str(x, name);
+  end(x, at);
+}
+static void execute(xbuf *x, const char *portal, uint32_t max_rows) {
+  size_t at = begin(x, 'E');
+  put_str(x, portal);
+  put_u32(x, max_rows);
+  end(x, at);
+}
+static void close_(xbuf *x, char what, const char *name) {
+  size_t at = begin(x, 'C');
+  put_u8(x, (uint8_t)what);
+  put_str(x, name);
+  end(x, at);
+}
+static void sync(xbuf *x) {
+  end(x, begin(x, 'S'));
+  x->syncs++;
+}
+static void flush(xbuf *x) {
+  end(x, begin(x, 'H'));
+}
+static void query(xbuf *x, const char *sql) {
+  size_t at = begin(x, 'Q');
+  put_str(x, sql);
+  end(x, at);
+  x->syncs++;
+}
+
+/* Parse + Bind + Describe(portal) + Execute + Sync of the unnamed statement: what libpq's
+ * PQexecParams sends. */
+static void simple_ext(xbuf *x, const char *sql) {
+  parse(x, "", sql);
+  bind(x, "", "", -1);
+  describe(x, 'P', "");
+  execute(x, "", 0);
+  sync(x);
+}
+
+/* ---- transcript ---- */
+
+static uint16_t get_u16(const uint8_t *p) {
+  return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* One backend message, compactly: T[name:oid:format,...] t[oid,...] D[v|v] (NULL as ~),
+ * C<tag> E<sqlstate> Z<status>, and the acknowledgements by their type byte (1 2 3 n s I).
+ * NoticeResponse and ParameterStatus are left out (PostgreSQL may send notices redwire does not
+ * get from the Data API). */
+static void render(const ew_msg *m, FILE *out) {
+  const uint8_t *p = m->buf;
+  switch (m->type) {
+  case 'T': {
+    uint16_t n = get_u16(p);
+    const uint8_t *q = p + 2;
+    fputs("T[", out);
+    for (uint16_t i = 0; i < n; i++) {
+      size_t l = strlen((const char *)q);
+      uint32_t oid = ew_get_u32(q + l + 1 + 6);
+      uint16_t fmt = get_u16(q + l + 1 + 16);
+      fprintf(out, "%s%s:%u:%u", i > 0 ? "," : "", (const char *)q, oid, fmt);
+      q += l + 1 + 18;
+    }
+    fputs("] ", out);
+    break;
+  }
+  case 't': {
+    uint16_t n = get_u16(p);
+    fputs("t[", out);
+    for (uint16_t i = 0; i < n; i++) {
+      fprintf(out, "%s%u", i > 0 ? "," : "", ew_get_u32(p + 2 + 4 * i));
+    }
+    fputs("] ", out);
+    break;
+  }
+  case 'D': {
+    uint16_t n = get_u16(p);
+    const uint8_t *q = p + 2;
+    fputs("D[", out);
+    for (uint16_t i = 0; i < n; i++) {
+      int32_t l = (int32_t)ew_get_u32(q);
+      q += 4;
+      fputs(i > 0 ? "|" : "", out);
+      if (l < 0) {
+        fputs("~", out);
+      } else {
+        fwrite(q, 1, (size_t)l, out);
+        q += l;
+      }
+    }
+    fputs("] ", out);
+    break;
+  }
+  case 'C':
+    fprintf(out, "C<%s> ", (const char *)p);
+    break;
+  case 'E': {
+    ew_error e = {0};
+    ew_parse_error(m, &e);
+    fprintf(out, "E<%s> ", e.sqlstate);
+    break;
+  }
+  case 'Z':
+    fprintf(out, "Z%c ", p[0]);
+    break;
+  case 'N':
+  case 'S':
+    break;
+  default:
+    fprintf(out, "%c ", m->type);
+    break;
+  }
+}
+
+/* Sends x and prints the answers up to its last ReadyForQuery as line `name`. */
+static bool run(int fd, ew_msg *m, const char *name, const xbuf *x) {
+  printf("%s: ", name);
+  if (ew_send(fd, x->b, x->n) != EW_OK) {
+    printf("<send failed>\n");
+    return false;
+  }
+  long deadline = ew_now_ms() + XW_TIMEOUT_MS;
+  for (int z = 0; z < x->syncs;) {
+    ew_rc rc = ew_read_msg(fd, m, deadline);
+    if (rc != EW_OK) {
+      printf("<read failed: %d>\n", (int)rc);
+      return false;
+    }
+    render(m, stdout);
+    if (m->type == 'Z') {
+      z++;
+    }
+  }
+  printf("\n");
+  fflush(stdout);
+  return true;
+}
+
+#define SCENARIO(label, ...)                                                                       \
+  do {                                                                                             \
+    xbuf x_ = {.n = 0};                                                                            \
+    xbuf *x = &x_;                                                                                 \
+    __VA_ARGS__;                                                                                   \
+    ok = run(fd, m, label, x) && ok;                                                               \
+  } while (0)
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: pg_ext_wire HOST PORT USER PASSWORD\n");
+    return 2;
+  }
+  ew_target t = {.host = argv[1], .port = argv[2], .user = argv[3], .password = argv[4]};
+  int fd = ew_connect(&t);
+  if (fd < 0) {
+    return 1;
+  }
+  ew_msg *m = malloc(sizeof(*m));
+  if (m == NULL || ew_login(fd, &t, m, false) != EW_OK) {
+    return 1;
+  }
+  bool ok = true;
+  const char *five = "select g, g * 2 as d from generate_series(1, 5) g";
+
+  /* libpq's PQexecParams: Describe(portal) right before its Execute. */
+  SCENARIO("unnamed", simple_ext(x, "select 1 as a, 'x'::text as b, null::int8 as c"));
+  SCENARIO("unnamed-rows", simple_ext(x, five));
+  SCENARIO("empty", simple_ext(x, ""));
+  SCENARIO("ddl", simple_ext(x, "create temp table xw_t (a int, b text)"));
+  SCENARIO("dml", simple_ext(x, "insert into xw_t values (1, 'one'), (2, 'two')"));
+  SCENARIO("dml-count", simple_ext(x, "update xw_t set b = b || '!' where a > 0"));
+  /* PQprepare, PQdescribePrepared, PQexecPrepared (pgbench -M prepared, psycopg). */
+  SCENARIO("prepare", parse(x, "s1", five); sync(x));
+  SCENARIO("describe-stmt", describe(x, 'S', "s1"); sync(x));
+  SCENARIO("describe-stmt-again", describe(x, 'S', "s1"); sync(x));
+  SCENARIO("exec-prepared", bind(x, "", "s1", 0); describe(x, 'P', ""); execute(x, "", 0); sync(x));
+  SCENARIO("describe-stmt-ddl", parse(x, "s2", "create temp table xw_u (a int)");
+           describe(x, 'S', "s2"); sync(x));
+  SCENARIO("describe-stmt-show", parse(x, "s3", "show DateStyle"); describe(x, 'S', "s3"); sync(x));
+  SCENARIO("describe-stmt-values", parse(x, "", "values (1, 'a'), (2, 'b')"); describe(x, 'S', "");
+           bind(x, "", "", -1); execute(x, "", 0); sync(x));
+  /* Row limits: PortalSuspended and resumption, in one implicit transaction. */
+  SCENARIO("row-limit", bind(x, "p1", "s1", -1); execute(x, "p1", 2); execute(x, "p1", 2);
+           execute(x, "p1", 2); execute(x, "p1", 2); sync(x));
+  SCENARIO("row-limit-exact", parse(x, "", "select g from generate_series(1, 3) g");
+           bind(x, "", "", -1); execute(x, "", 3); execute(x, "", 3); sync(x));
+  SCENARIO("describe-then-limit", bind(x, "p2", "s1", -1); describe(x, 'P', "p2");
+           execute(x, "p2", 2); execute(x, "p2", 0); sync(x));
+  /* Describe(portal) not followed by its Execute: a Flush between them. */
+  SCENARIO("describe-flush-execute", bind(x, "", "s1", -1); describe(x, 'P', ""); flush(x);
+           execute(x, "", 0); sync(x));
+  SCENARIO("describe-alone-dml", parse(x, "", "insert into xw_t values (3, 'three')");
+           bind(x, "", "", -1); describe(x, 'P', ""); flush(x); execute(x, "", 0); sync(x));
+  SCENARIO("count-after", simple_ext(x, "select count(*) from xw_t"));
+  /* Pipelines: several statements before one Sync share a transaction. */
+  SCENARIO("pipeline", parse(x, "i", "insert into xw_t values (10, 'p')"); bind(x, "", "i", -1);
+           execute(x, "", 0); bind(x, "", "i", -1); execute(x, "", 0);
+           parse(x, "", "select count(*) from xw_t"); bind(x, "", "", -1); describe(x, 'P', "");
+           execute(x, "", 0); sync(x));
+  SCENARIO("pipeline-error", bind(x, "", "i", -1); execute(x, "", 0);
+           parse(x, "", "select 1 / g from generate_series(0, 1) g"); bind(x, "", "", -1);
+           execute(x, "", 0); bind(x, "", "i", -1); execute(x, "", 0); sync(x));
+  SCENARIO("count-after-error", simple_ext(x, "select count(*) from xw_t"));
+  /* Explicit transaction blocks across Syncs; a failed block refuses until ROLLBACK. */
+  SCENARIO("txn", simple_ext(x, "begin"); simple_ext(x, "insert into xw_t values (20, 't')");
+           bind(x, "keep", "s1", -1); execute(x, "keep", 1); sync(x); execute(x, "keep", 1);
+           sync(x); parse(x, "", "select 1 / g from generate_series(0, 1) g"); bind(x, "", "", -1);
+           execute(x, "", 0); sync(x); simple_ext(x, "select 1"); execute(x, "keep", 1); sync(x);
+           simple_ext(x, "commit"); execute(x, "keep", 1); sync(x));
+  SCENARIO("count-after-txn", simple_ext(x, "select count(*) from xw_t"));
+  /* Errors: each skips to the Sync. */
+  SCENARIO("dup-stmt", parse(x, "s1", "select 1"); bind(x, "", "s1", -1); execute(x, "", 0);
+           sync(x));
+  SCENARIO("no-stmt", bind(x, "", "nope", -1); execute(x, "", 0); sync(x));
+  SCENARIO("no-portal", execute(x, "nope", 0); describe(x, 'P', "nope"); sync(x));
+  SCENARIO("no-stmt-describe", describe(x, 'S', "nope"); sync(x));
+  SCENARIO("multi", parse(x, "", "select 1; select 2"); sync(x));
+  SCENARIO("syntax", parse(x, "", "select 'unterminated"); sync(x));
+  SCENARIO("run-error~", simple_ext(x, "select * from xw_no_such_table"));
+  SCENARIO("dup-portal", bind(x, "pp", "s1", -1); bind(x, "pp", "s1", -1); sync(x));
+  /* Close, and what is gone afterwards. */
+  SCENARIO("close", close_(x, 'S', "s1"); close_(x, 'P', "nope"); close_(x, 'S', "nope"); sync(x));
+  SCENARIO("closed", describe(x, 'S', "s1"); sync(x));
+  SCENARIO("simple-query-between", parse(x, "", "select 7"); sync(x); query(x, "select 8");
+           bind(x, "", "", -1); sync(x));
+  free(m);
+  return ok ? 0 : 1;
+}
