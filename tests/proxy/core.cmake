@@ -7,3 +7,7 @@ add_test(NAME proxy_px_core COMMAND test_px_core)
 add_executable(test_px_log ${CMAKE_CURRENT_LIST_DIR}/test_px_log.c)
 target_link_libraries(test_px_log PRIVATE redwire_proxy_core PkgConfig::CMOCKA redwire_warnings)
 add_test(NAME proxy_px_log COMMAND test_px_log)
+
+add_executable(test_px_tls ${CMAKE_CURRENT_LIST_DIR}/test_px_tls.c)
+target_link_libraries(test_px_tls PRIVATE redwire_proxy_core PkgConfig::CMOCKA redwire_warnings)
+add_test(NAME proxy_px_tls COMMAND test_px_tls)
