@@ -114,6 +114,7 @@ typedef struct conf_redwire {
   char *auth_file; /* PgBouncer auth_file format */
   bool allow_cleartext_without_tls;
   int64_t iam_check_cache_seconds;
+  bool iam_key_check; /* auth_mode = iam: GetCallerIdentity with the client's keys at login */
 } conf_redwire;
 
 typedef struct conf_aws {
@@ -141,6 +142,7 @@ typedef struct conf_aws {
   char *profile;
   char *role_arn;
   char *web_identity_token_file;
+  char *sts_endpoint; /* "" = AWS's regional STS endpoint (conf_sts_endpoint_for) */
 } conf_aws;
 
 typedef enum { CONF_TARGET_WORKGROUP, CONF_TARGET_CLUSTER } conf_target_kind;
@@ -211,6 +213,12 @@ const char *conf_database_region(const conf_settings *s, const conf_database *db
  */
 CONF_MUSTCHECK conf_rc conf_endpoint_resolve(const char *region, bool use_fips, bool use_dualstack,
                                              const char *endpoint, char *buf, size_t cap,
+                                             const char **err);
+
+/* The STS endpoint of s: [aws] sts_endpoint verbatim when set, else AWS's regional endpoint
+ * https://sts[-fips].REGION.SUFFIX for [aws] region (SUFFIX from the region's partition, as for
+ * redshift-data). Same return values as conf_endpoint_resolve. */
+CONF_MUSTCHECK conf_rc conf_sts_endpoint_for(const conf_settings *s, char *buf, size_t cap,
                                              const char **err);
 
 /* conf_endpoint_resolve with s's endpoint, use_fips and use_dualstack; region NULL means

@@ -130,6 +130,34 @@ conf_rc conf_endpoint_resolve(const char *region, bool use_fips, bool use_dualst
   return CONF_OK;
 }
 
+conf_rc conf_sts_endpoint_for(const conf_settings *s, char *buf, size_t cap, const char **err) {
+  *err = NULL;
+  int n;
+  if (is_set(s->aws.sts_endpoint)) {
+    n = snprintf(buf, cap, "%s", s->aws.sts_endpoint);
+  } else {
+    const char *region = s->aws.region;
+    if (!is_set(region)) {
+      *err = "Invalid Configuration: Missing Region";
+      return CONF_EINVAL;
+    }
+    if (conf__check_region(region) != NULL) {
+      *err = "Invalid Configuration: Region is not a valid host label";
+      return CONF_EINVAL;
+    }
+    const partition *p = partition_of(region);
+    bool fips = s->aws.use_fips && p->supports_fips;
+    n = snprintf(buf, cap, "https://sts%s.%s.%s", fips ? "-fips" : "", region, p->dns_suffix);
+  }
+  if (n < 0 || (size_t)n >= cap) {
+    if (cap > 0)
+      buf[0] = '\0';
+    *err = "endpoint URL longer than the buffer";
+    return CONF_ETOOBIG;
+  }
+  return CONF_OK;
+}
+
 conf_rc conf_endpoint_for(const conf_settings *s, const char *region, char *buf, size_t cap,
                           const char **err) {
   return conf_endpoint_resolve(region != NULL ? region : s->aws.region, s->aws.use_fips,

@@ -37,6 +37,7 @@ static const aws_var aws_vars[] = {
     {"AWS_REGION", CONF__SEC_AWS, "region", false},
     {"AWS_ENDPOINT_URL", CONF__SEC_AWS, "endpoint", true},
     {"AWS_ENDPOINT_URL_REDSHIFT_DATA", CONF__SEC_AWS, "endpoint", true},
+    {"AWS_ENDPOINT_URL_STS", CONF__SEC_AWS, "sts_endpoint", true},
     {"AWS_USE_FIPS_ENDPOINT", CONF__SEC_AWS, "use_fips", false},
     {"AWS_USE_DUALSTACK_ENDPOINT", CONF__SEC_AWS, "use_dualstack", false},
     {"AWS_PROFILE", CONF__SEC_AWS, "profile", false},

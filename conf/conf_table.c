@@ -94,6 +94,7 @@ static const conf__setting table[] = {
     STR(redwire, auth_file, "", NULL, 0),
     BOOL(redwire, allow_cleartext_without_tls, "off"),
     INT(redwire, iam_check_cache_seconds, "60", 0, 3600),
+    BOOL(redwire, iam_key_check, "on"),
 
     /* [aws] — the Data API endpoint, request pacing and redwire's own identity */
     STR(aws, region, "", conf__check_region, 0),
@@ -119,6 +120,7 @@ static const conf__setting table[] = {
     STR(aws, profile, "", conf__check_no_space, 0),
     STR(aws, role_arn, "", conf__check_no_space, 0),
     STR(aws, web_identity_token_file, "", NULL, 0),
+    STR(aws, sts_endpoint, "", conf__check_url, 0),
 };
 
 size_t conf__setting_count(void) {

@@ -11,6 +11,8 @@ add_library(redwire_dataapi_client STATIC
   ${_dapi_client_dir}/dapi_multi.c
   ${_dapi_client_dir}/dapi_client_sign.c
   ${_dapi_client_dir}/dapi_client.c
+  ${_dapi_client_dir}/dapi_http.c
+  ${_dapi_client_dir}/dapi_sts.c
 )
 target_include_directories(redwire_dataapi_client PUBLIC ${CMAKE_SOURCE_DIR}/dataapi)
 target_link_libraries(redwire_dataapi_client

@@ -171,6 +171,7 @@ struct px_conn {
   px_api *api;        /* reference, from login on */
   dapi_target target; /* strings borrowed from set and database */
   char *session_id;   /* owned; the Data API session, NULL before the first statement */
+  bool auth_pending;  /* the login key check (px_keycheck.c) is in flight */
   pgw_txn_status txn;
   px_query q;
   px_ext ext;
@@ -226,6 +227,14 @@ void px_startup_on_password(px_conn *c, const pgw_msg *m);
 /* auth_mode trust, or userlist once the password checked out: log c in with redwire's own AWS
  * identity (FATAL 28000 when it has none). */
 void px_startup_login_with_server_identity(px_conn *c);
+
+/* Completes the login: AuthenticationOk, ParameterStatus, BackendKeyData, ReadyForQuery. */
+void px_startup_login_ok(px_conn *c);
+
+/* ---- px_keycheck.c ---- */
+/* auth_mode = iam: checks c->creds with STS (or the cache), then px_startup_login_ok or a
+ * FATAL error; asynchronous (c->auth_pending while in flight). */
+void px_keycheck_start(px_conn *c);
 
 /* ---- px_query.c ---- */
 void px_query_on_message(px_conn *c, const pgw_msg *m);

@@ -11,6 +11,7 @@
 #include "px_features.h"
 #include "px_tls.h"
 #include "px_userlist.h"
+#include "px_keycache.h"
 
 /* ---- settings ---- */
 
@@ -520,6 +521,8 @@ px_status px_server_start(px_server *srv, uv_loop_t *loop, int argc, const char 
 void px_server_cleanup(px_server *srv) {
   SSL_CTX_free(srv->tls_ctx);
   srv->tls_ctx = NULL;
+  px_keycache_free(srv->keycache);
+  srv->keycache = NULL;
   px_settings_unref(srv->set);
   srv->set = NULL;
   px_log_close(&srv->log);

@@ -64,7 +64,8 @@ typedef struct px_server {
   px_settings *set; /* reference: the settings new connections get */
   SSL_CTX *tls_ctx; /* owned; client TLS of set (NULL when client_tls_sslmode = disable) */
   px_curl_uv *curl; /* owned; the Data API engine */
-  px_api *apis;     /* owned list */
+  struct px_keycache *keycache; /* owned; login key checks that passed (NULL until needed) */
+  px_api *apis;                 /* owned list */
   uv_tcp_t listener;
   bool listening;
   uv_signal_t sig_term, sig_int, sig_hup;

@@ -36,7 +36,7 @@ static void on_cancel_request(px_conn *c, const pgw_msg *m) {
 
 /* ParameterStatus as Redshift reports it (CLIENTS.md §4.1), with PostgreSQL's spellings where
  * psql and libpq key off them. */
-static void send_login_ok(px_conn *c) {
+void px_startup_login_ok(px_conn *c) {
   const conf_redwire *rw = &px_conn_conf(c)->redwire;
   if (px_server_mint_key(c->srv, &c->pid, c->key) != PX_OK) {
     fatal(c, "XX000", "could not generate a cancel key");
@@ -120,7 +120,7 @@ void px_startup_login_with_server_identity(px_conn *c) {
     px_conn_fatal(c, &e);
     return;
   }
-  send_login_ok(c);
+  px_startup_login_ok(c);
 }
 
 static void authenticate(px_conn *c) {
@@ -301,6 +301,10 @@ void px_startup_on_message(px_conn *c, const pgw_msg *m) {
 }
 
 void px_startup_on_password(px_conn *c, const pgw_msg *m) {
+  if (c->auth_pending) {
+    fatal(c, "08P01", "unexpected message while the password is being checked");
+    return;
+  }
   if (px_conn_conf(c)->redwire.auth_mode == CONF_AUTH_USERLIST) {
     px_userlist_on_message(c, m);
     return;
@@ -324,5 +328,5 @@ void px_startup_on_password(px_conn *c, const pgw_msg *m) {
     px_conn_fatal(c, &e);
     return;
   }
-  send_login_ok(c);
+  px_keycheck_start(c);
 }

@@ -11,3 +11,9 @@ add_test(NAME proxy_px_log COMMAND test_px_log)
 add_executable(test_px_tls ${CMAKE_CURRENT_LIST_DIR}/test_px_tls.c)
 target_link_libraries(test_px_tls PRIVATE redwire_proxy_core PkgConfig::CMOCKA redwire_warnings)
 add_test(NAME proxy_px_tls COMMAND test_px_tls)
+
+# The login key-check cache (px_keycache).
+add_executable(test_px_keycache ${CMAKE_CURRENT_LIST_DIR}/test_px_keycache.c)
+target_link_libraries(test_px_keycache PRIVATE redwire_proxy_core PkgConfig::CMOCKA
+  redwire_warnings)
+add_test(NAME proxy_px_keycache COMMAND test_px_keycache)

@@ -1,0 +1,158 @@
+/* px_keycheck.c — auth_mode = iam: the client's keys are checked at login with one STS
+ * GetCallerIdentity call signed with them (it needs no IAM permission), asynchronously on the
+ * loop; successful checks are remembered for iam_check_cache_seconds (px_keycache).
+ *
+ * Outcomes (DESIGN §4, §6):
+ *  - STS accepts the keys: login completes (and the check is cached);
+ *  - STS rejects them as credentials (InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken,
+ *    ...): FATAL 28P01 "password authentication failed for user ..." — what a wrong password
+ *    gets from PostgreSQL, so drivers do not retry;
+ *  - STS cannot be asked (unreachable, timeout, throttled, 5xx, unusable answer): FATAL 08001,
+ *    a connection-establishment failure that drivers and pools treat as transient, since the
+ *    keys may well be right. The message names STS and the reason, never the secret.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dapi_sts.h"
+#include "px_conn.h"
+#include "px_keycache.h"
+
+/* Distinct key pairs remembered at once; beyond that the entries closest to expiry go. */
+#define KEYCACHE_CAPACITY 4096
+/* A login check is one small request: do not let it hang a login for a minute. */
+#define CHECK_TIMEOUT_MS 10000L
+
+typedef struct check {
+  px_conn *c; /* borrowed; kept alive by pending_calls */
+  uint64_t started_ms;
+} check;
+
+static px_keycache *cache_of(px_server *srv) {
+  if (srv->keycache == NULL) {
+    px_keycache *kc;
+    if (px_keycache_new(KEYCACHE_CAPACITY, &kc) == PX_OK) {
+      srv->keycache = kc;
+    }
+  }
+  return srv->keycache;
+}
+
+static void fatal08001(px_conn *c, const char *endpoint, const char *why) {
+  pgw_error e;
+  pgw_error_set(&e, "FATAL", "08001", "could not verify the AWS keys of user \"%s\" with STS",
+                c->user);
+  pgw_error_detail(&e, "%s: %s", endpoint, why);
+  pgw_error_hint(&e, "This is not a wrong key: retry later. If STS is not reachable from "
+                     "redwire, check [aws] sts_endpoint, or set iam_key_check = off.");
+  px_conn_fatal(c, &e);
+}
+
+static void on_checked(void *ctx, dapi_sts_outcome *o) {
+  check *k = ctx;
+  px_conn *c = k->c;
+  uint64_t ms = uv_now(c->srv->loop) - k->started_ms;
+  free(k);
+  c->pending_calls--;
+  c->auth_pending = false;
+  if (c->state == PX_CONN_CLOSING) {
+    px_conn_maybe_free(c);
+    return;
+  }
+  const conf_settings *s = px_conn_conf(c);
+  char endpoint[512];
+  const char *why = NULL;
+  if (conf_sts_endpoint_for(s, endpoint, sizeof endpoint, &why) != CONF_OK) {
+    snprintf(endpoint, sizeof endpoint, "STS");
+  }
+  switch (o->status) {
+  case DAPI_STS_OK:
+    PX_LOG_INFO(&c->srv->log, c->id, "IAM key check: %s is %s (%llu ms)", c->creds.access_key_id,
+                o->identity.arn, (unsigned long long)ms);
+    if (cache_of(c->srv) != NULL) {
+      px_keycache_store(c->srv->keycache, &c->creds, uv_now(c->srv->loop),
+                        (uint64_t)s->redwire.iam_check_cache_seconds * 1000u);
+    }
+    px_startup_login_ok(c);
+    break;
+  case DAPI_STS_REJECTED:
+    if (auth_sts_error_is_bad_credentials(o->error.code)) {
+      /* The secret never reaches the log or the client; STS's own message may quote the
+       * canonical request (SignatureDoesNotMatch), so only its code is passed on. */
+      PX_LOG_WARN(&c->srv->log, c->id, "IAM key check: STS rejected key %s: %s (%llu ms)",
+                  c->creds.access_key_id, o->error.code, (unsigned long long)ms);
+      pgw_error e;
+      pgw_error_set(&e, "FATAL", "28P01", "password authentication failed for user \"%s\"",
+                    c->user);
+      pgw_error_detail(&e, "AWS STS does not accept this access key id and secret key%s (%s).",
+                       c->creds.session_token != NULL ? " and session token" : "", o->error.code);
+      px_conn_fatal(c, &e);
+    } else {
+      char reason[400];
+      snprintf(reason, sizeof reason, "HTTP %ld %s: %.200s", o->http_status, o->error.code,
+               o->error.message);
+      PX_LOG_WARN(&c->srv->log, c->id, "IAM key check for %s failed: %s (%llu ms)",
+                  c->creds.access_key_id, reason, (unsigned long long)ms);
+      fatal08001(c, endpoint, reason);
+    }
+    break;
+  case DAPI_STS_UNREACHABLE:
+  case DAPI_STS_FAILED:
+    PX_LOG_WARN(&c->srv->log, c->id, "IAM key check for %s failed: %s: %s (%llu ms)",
+                c->creds.access_key_id, endpoint, o->detail, (unsigned long long)ms);
+    fatal08001(c, endpoint, o->detail);
+    break;
+  }
+  /* Outside the connection's own processing: flush what was queued, read what follows. */
+  if (c->state != PX_CONN_CLOSING) {
+    px_conn_process(c);
+  }
+}
+
+void px_keycheck_start(px_conn *c) {
+  const conf_settings *s = px_conn_conf(c);
+  if (!s->redwire.iam_key_check) {
+    px_startup_login_ok(c);
+    return;
+  }
+  uint64_t now = uv_now(c->srv->loop);
+  px_keycache *kc = cache_of(c->srv);
+  if (kc != NULL && px_keycache_lookup(kc, &c->creds, now)) {
+    PX_LOG_DEBUG(&c->srv->log, c->id, "IAM key check: %s passed recently (cached)",
+                 c->creds.access_key_id);
+    px_startup_login_ok(c);
+    return;
+  }
+  char endpoint[512];
+  const char *why = NULL;
+  if (conf_sts_endpoint_for(s, endpoint, sizeof endpoint, &why) != CONF_OK) {
+    fatal08001(c, "STS", why != NULL ? why : "no STS endpoint");
+    return;
+  }
+  check *k = malloc(sizeof *k);
+  if (k == NULL) {
+    pgw_error e;
+    pgw_error_set(&e, "FATAL", "53200", "out of memory");
+    px_conn_fatal(c, &e);
+    return;
+  }
+  k->c = c;
+  k->started_ms = now;
+  dapi_sts_input in = {.endpoint = endpoint,
+                       .region = s->aws.region,
+                       .action = AUTH_STS_GET_CALLER_IDENTITY,
+                       .access_key_id = c->creds.access_key_id,
+                       .secret_access_key = c->creds.secret_access_key,
+                       .session_token = c->creds.session_token,
+                       .connect_timeout_ms = (long)s->aws.connect_timeout_ms,
+                       .timeout_ms = CHECK_TIMEOUT_MS};
+  dapi_rc rc = dapi_sts_start(px_curl_uv_multi(c->srv->curl), &in, on_checked, k, NULL);
+  if (rc != DAPI_OK) {
+    free(k);
+    fatal08001(c, endpoint,
+               rc == DAPI_EINVAL ? "invalid STS endpoint or region" : dapi_strerror(rc));
+    return;
+  }
+  c->pending_calls++;
+  c->auth_pending = true;
+}

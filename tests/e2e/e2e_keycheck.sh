@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# e2e_keycheck: auth_mode = iam checks the client's keys at login with STS GetCallerIdentity (the
+# emulator's STS). A wrong secret, an unknown key id or a wrong session token fail at connect time
+# with 28P01 and never reach the log; right keys log in with exactly one STS call, and a second
+# login within iam_check_cache_seconds makes none. With the cache off every login asks STS; with
+# iam_key_check = off no login does (a wrong key then fails at its first statement); an
+# unreachable STS gives 08001, not 28P01.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/e2e_lib.sh"
+pg_login=${1:?usage: e2e_keycheck.sh PG_LOGIN}
+e2e_tmpdir
+. "$here/e2e_private.sh"
+trap 'rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+
+akid=$AWS_ACCESS_KEY_ID
+secret=$AWS_SECRET_ACCESS_KEY
+tmp_akid=$REDWIRE_TEST_TEMP_ACCESS_KEY_ID
+tmp_pw=$REDWIRE_TEST_TEMP_SECRET_ACCESS_KEY:$REDWIRE_TEST_TEMP_SESSION_TOKEN
+wrong_secret=wrongSecretNeverLogged/0123456789abcdefEXAMPLE
+
+# login USER PASSWORD: pg_login's one-line verdict ("ok ..." or "error SQLSTATE message").
+login() { "$pg_login" 127.0.0.1 "$RW_PORT" "$1" "$2" || true; }
+sts_calls() { emu_stats sts.GetCallerIdentity; }
+
+expect_refused() {
+  local what=$1 want=$2 out
+  out=$(login "$3" "$4")
+  case $out in
+  "error $want "*) e2e_log "ok: $what: $out" ;;
+  *) e2e_fail "$what: expected error $want, got: $out" ;;
+  esac
+}
+
+expect_ok() {
+  local what=$1 out
+  out=$(login "$2" "$3")
+  case $out in
+  ok*) e2e_log "ok: $what: $out" ;;
+  *) e2e_fail "$what: expected a login, got: $out" ;;
+  esac
+}
+
+rw_private_start cached
+emu_reset_stats
+
+expect_refused "wrong secret" 28P01 "$akid" "$wrong_secret"
+expect_refused "unknown key id" 28P01 AKIDREDWIREUNKNOWN99 "$secret"
+expect_refused "temporary key, wrong token" 28P01 "$tmp_akid" "$REDWIRE_TEST_TEMP_SECRET_ACCESS_KEY:bogusToken"
+expect_refused "temporary key without its token" 28P01 "$tmp_akid" "$REDWIRE_TEST_TEMP_SECRET_ACCESS_KEY"
+out=$(login "$akid" "$wrong_secret")
+case $out in *"password authentication failed for user \"$akid\""*) ;; *) e2e_fail "message: $out" ;; esac
+e2e_expect_eq "STS calls accepted so far" 0 "$(sts_calls)"
+[ "$(emu_stats errors.SignatureDoesNotMatch)" -ge 2 ] || e2e_fail "the emulator saw no SignatureDoesNotMatch"
+[ "$(emu_stats errors.InvalidClientTokenId)" -ge 2 ] || e2e_fail "the emulator saw no InvalidClientTokenId"
+if grep -Fq "$wrong_secret" "$RW_LOG" "$RW_DIR/out"; then
+  e2e_fail "a secret reached redwire's log"
+fi
+
+expect_ok "right key (cold)" "$akid" "$secret"
+e2e_expect_eq "STS calls after the first good login" 1 "$(sts_calls)"
+expect_ok "right key again (cached)" "$akid" "$secret"
+e2e_expect_eq "STS calls after the second good login" 1 "$(sts_calls)"
+expect_ok "temporary key with its token" "$tmp_akid" "$tmp_pw"
+e2e_expect_eq "STS calls after the temporary key" 2 "$(sts_calls)"
+# A cached key pair is no pass for another secret.
+expect_refused "cached key id, other secret" 28P01 "$akid" "$wrong_secret"
+v=$(rw_private_psql "$akid" "$secret" -A -t -v ON_ERROR_STOP=1 -c "select 40 + 2")
+e2e_expect_eq "a query after the checked login" 42 "$v"
+grep -q "IAM key check: $akid is arn:aws:iam::123456789012:user/$akid" "$RW_LOG" ||
+  e2e_fail "redwire did not log the identity STS returned"
+rw_private_stop
+
+RW_EXTRA_REDWIRE="iam_check_cache_seconds = 0" rw_private_start nocache
+emu_reset_stats
+expect_ok "no cache, 1st" "$akid" "$secret"
+expect_ok "no cache, 2nd" "$akid" "$secret"
+e2e_expect_eq "STS calls without the cache" 2 "$(sts_calls)"
+rw_private_stop
+
+RW_EXTRA_REDWIRE="iam_key_check = off" rw_private_start off
+emu_reset_stats
+expect_ok "check off, right key" "$akid" "$secret"
+expect_ok "check off, wrong secret logs in" "$akid" "$wrong_secret"
+e2e_expect_eq "STS calls with the check off" 0 "$(sts_calls)"
+if rw_private_psql "$akid" "$wrong_secret" -c "select 1" >"$E2E_TMP/off.out" 2>&1; then
+  e2e_fail "a wrong key ran a statement"
+fi
+e2e_log "ok: check off, the wrong key fails at its first statement: $(head -1 "$E2E_TMP/off.out")"
+rw_private_stop
+
+# Nothing listens on port 1: STS is unreachable, which is not a wrong password.
+RW_STS_ENDPOINT=http://127.0.0.1:1 rw_private_start unreachable
+expect_refused "STS unreachable" 08001 "$akid" "$secret"
+rw_private_stop
+e2e_log "PASS"
