@@ -113,6 +113,8 @@ int main(int argc, char **argv) {
     double one = 0;
     int r = login_once(&t, m, &one);
     if (r != 0) {
+      free(ms);
+      free(m);
       return r;
     }
     ms[k] = (long)(one * 1000); /* µs */
