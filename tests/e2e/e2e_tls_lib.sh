@@ -52,6 +52,7 @@ $extra
 [aws]
 region = us-east-1
 endpoint = $EMULATOR_URL
+sts_endpoint = $EMULATOR_URL
 
 [databases]
 * = workgroup=$REDWIRE_TEST_WORKGROUP
