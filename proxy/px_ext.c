@@ -15,6 +15,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "px_conn.h"
 
@@ -64,8 +65,8 @@ static void stmt_free(px_ext_stmt *s) {
 }
 
 static void portal_free(px_ext_portal *p) {
+  px_param_sql_free(&p->run);
   free(p->name);
-  free(p->sql);
   free(p->codes);
   free(p->stmt_id);
   free(p->token);
@@ -278,6 +279,61 @@ static bool another_execute(const px_conn *c, const pgw_msg *m, bool fused) {
 
 /* ---- Parse ---- */
 
+/* SQL spellings of type names that the Data API's names (px_types) do not cover. */
+static const char *const type_alias[][2] = {
+    {"integer", "int4"}, {"int", "int4"},         {"bigint", "int8"},  {"smallint", "int2"},
+    {"boolean", "bool"}, {"real", "float4"},      {"float", "float8"}, {"decimal", "numeric"},
+    {"char", "bpchar"},  {"character", "bpchar"},
+};
+
+/* The type of an undeclared parameter written `$n::type` (the cast PostgreSQL would infer it
+ * from), or 0. Only names that px_types knows count; everything else stays unspecified. */
+static uint32_t cast_type(const pgw_lexer *lx, pgw_lexer *ahead) {
+  pgw_tok t;
+  do {
+    if (pgw_lex_next(ahead, &t, NULL) != PGW_OK) {
+      return 0;
+    }
+  } while (t.kind == PGW_TOK_SPACE || t.kind == PGW_TOK_COMMENT);
+  if (t.kind != PGW_TOK_PUNCT || t.len != 2 || memcmp(lx->sql + t.off, "::", 2) != 0) {
+    return 0;
+  }
+  do {
+    if (pgw_lex_next(ahead, &t, NULL) != PGW_OK) {
+      return 0;
+    }
+  } while (t.kind == PGW_TOK_SPACE || t.kind == PGW_TOK_COMMENT);
+  if (t.kind != PGW_TOK_IDENT) {
+    return 0;
+  }
+  const char *name = lx->sql + t.off;
+  size_t len = t.len;
+  for (size_t i = 0; i < sizeof type_alias / sizeof type_alias[0]; i++) {
+    if (pgw_tok_is(lx, &t, type_alias[i][0])) {
+      name = type_alias[i][1];
+      len = strlen(name);
+      break;
+    }
+  }
+  px_coltype ct = px_types_from_dataapi(name, len, 0, 0);
+  bool is_text = len == 4 && strncasecmp(name, "text", 4) == 0;
+  return ct.oid != 25 || is_text ? ct.oid : 0;
+}
+
+static void infer_param_types(px_ext_stmt *s) {
+  pgw_lexer lx;
+  pgw_lex_init(&lx, s->sql, s->len);
+  pgw_tok t;
+  while (pgw_lex_next(&lx, &t, NULL) == PGW_OK && t.kind != PGW_TOK_EOF) {
+    if (t.kind != PGW_TOK_PARAM || t.param == 0 || t.param > s->nparams ||
+        s->param_oids[t.param - 1] != 0) {
+      continue;
+    }
+    pgw_lexer ahead = lx;
+    s->param_oids[t.param - 1] = cast_type(&lx, &ahead);
+  }
+}
+
 /* PostgreSQL's IsTransactionExitStmt: what a failed block still accepts. */
 static bool exits_block(const pgw_sql_cmd *cmd) {
   return cmd->txn == PGW_TXN_OP_COMMIT || cmd->txn == PGW_TXN_OP_ROLLBACK ||
@@ -358,6 +414,7 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
     for (uint16_t i = 0; i < p.nparams; i++) {
       s->param_oids[i] = pgw_parse_param_oid(&p, i);
     }
+    infer_param_types(s);
   }
   if (s->name[0] == '\0') {
     drop_stmt(c, ""); /* the unnamed statement is replaced */
@@ -368,6 +425,65 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
 }
 
 /* ---- Bind ---- */
+
+/* The statement with Bind's values as Data API parameters (px_param): each value to its text
+ * form by its declared type and format, then $n → :pn (NULL and '' inlined). false after
+ * reporting the error. */
+static bool bind_values(px_conn *c, const px_ext_stmt *s, const pgw_fe_bind *b, px_param_sql *out) {
+  pgw_error e;
+  uint16_t n = b->nparams;
+  pgw_buf texts;
+  pgw_buf_init(&texts, (size_t)px_conn_conf(c)->redwire.max_message_size * 4 + 1024);
+  size_t *offs = n > 0 ? calloc(n, sizeof(*offs)) : NULL;
+  size_t *lens = n > 0 ? calloc(n, sizeof(*lens)) : NULL;
+  const char **ptrs = n > 0 ? calloc(n, sizeof(*ptrs)) : NULL;
+  bool *nulls = n > 0 ? calloc(n, sizeof(*nulls)) : NULL;
+  bool ok = n == 0 || (offs != NULL && lens != NULL && ptrs != NULL && nulls != NULL);
+  if (!ok) {
+    pgw_error_set(&e, "ERROR", "53200", "out of memory");
+  }
+  pgw_bind_iter it;
+  pgw_bind_iter_init(&it, b);
+  pgw_bind_value v;
+  while (ok && pgw_bind_iter_next(&it, &v)) {
+    nulls[v.index] = v.is_null;
+    if (v.is_null) {
+      continue;
+    }
+    px_param_in in = {.data = v.ptr,
+                      .len = (int32_t)v.len,
+                      .format = v.format,
+                      .type_oid = s->param_oids[v.index]};
+    offs[v.index] = pgw_buf_len(&texts);
+    px_status st = px_param_text(&in, v.index, &texts, &e);
+    if (st == PX_NOMEM) {
+      pgw_error_set(&e, "ERROR", "53200", "out of memory");
+    } else if (st == PX_TOOBIG) {
+      pgw_error_set(&e, "ERROR", "54000", "bind parameters are too large");
+    }
+    ok = st == PX_OK;
+    lens[v.index] = pgw_buf_len(&texts) - offs[v.index];
+  }
+  if (ok) {
+    /* The buffer may have moved while it grew: point into it only now. */
+    for (uint16_t i = 0; i < n; i++) {
+      ptrs[i] = nulls[i] ? NULL : (const char *)pgw_buf_data(&texts) + offs[i];
+      if (!nulls[i] && lens[i] == 0) {
+        ptrs[i] = ""; /* empty: pgw_buf_data may be NULL when nothing was written */
+      }
+    }
+    ok = px_param_render(s->sql, s->len, ptrs, lens, s->param_oids, n, out, &e) == PX_OK;
+  }
+  free(offs);
+  free(lens);
+  free(ptrs);
+  free(nulls);
+  pgw_buf_free(&texts);
+  if (!ok) {
+    ext_error(c, &e);
+  }
+  return ok;
+}
 
 static void on_bind(px_conn *c, const pgw_msg *m) {
   pgw_fe_bind b;
@@ -395,13 +511,6 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     ext_error(c, &e);
     return;
   }
-  if (b.nparams > 0) {
-    /* px_param (Bind values → Data API parameters) is not in this build yet. */
-    pgw_error_set(&e, "ERROR", "0A000", "Bind parameters are not supported by redwire yet");
-    pgw_error_hint(&e, "Inline the values, or use the simple query protocol.");
-    ext_error(c, &e);
-    return;
-  }
   if (c->txn == PGW_TXN_FAILED && !s->empty && !exits_block(&s->cmd)) {
     refuse_aborted(c);
     return;
@@ -412,21 +521,23 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     return;
   }
   p->name = strdup(b.portal.ptr);
-  p->sql = strndup(s->sql, s->len);
-  p->len = s->len;
   p->empty = s->empty;
   p->cmd = s->cmd;
   p->ncodes = b.nresult_formats;
   if (p->ncodes > 0) {
     p->codes = malloc(p->ncodes * sizeof(*p->codes));
   }
-  if (p->name == NULL || p->sql == NULL || (p->ncodes > 0 && p->codes == NULL)) {
+  if (p->name == NULL || (p->ncodes > 0 && p->codes == NULL)) {
     portal_free(p);
     oom(c);
     return;
   }
   for (uint16_t i = 0; i < p->ncodes; i++) {
     p->codes[i] = pgw_bind_result_format(&b, i);
+  }
+  if (!s->empty && !bind_values(c, s, &b, &p->run)) {
+    portal_free(p);
+    return;
   }
   if (s->empty || !(s->cmd.returns_rows || s->cmd.tag[0] == '\0')) {
     /* Known not to return rows: Describe answers NoData without running it. */
@@ -460,11 +571,12 @@ static void start_run(px_conn *c, px_ext_portal *p, bool send_rowdesc, uint64_t 
   if (p->state == PX_PORTAL_SUSPENDED) {
     st = px_runner_resume(c, p->stmt_id, p->token, p->skip, &o, &e);
   } else {
-    const char *sql = x->as_rollback ? "ROLLBACK" : p->sql;
-    size_t len = x->as_rollback ? strlen("ROLLBACK") : p->len;
+    const char *sql = x->as_rollback ? "ROLLBACK" : p->run.sql;
+    size_t len = x->as_rollback ? strlen("ROLLBACK") : p->run.sql_len;
+    size_t np = x->as_rollback ? 0 : p->run.n_params;
     bool need_count = !x->as_rollback && p->cmd.style != PGW_TAG_PLAIN;
     bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
-    st = px_runner_start_ext(c, sql, len, NULL, 0, &o, allow_new, need_count, &e);
+    st = px_runner_start_ext(c, sql, len, p->run.params, np, &o, allow_new, need_count, &e);
   }
   if (st != PX_OK) {
     ext_error(c, &e);
@@ -566,21 +678,45 @@ static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
 }
 
 /* The statement's zero-row form: its columns without its side effects, or NULL when there is
- * none. Owned by the caller. */
-static char *zero_row_form(const px_ext_stmt *s) {
-  if (strcmp(s->cmd.tag, "SHOW") == 0) {
-    return strndup(s->sql, s->len);
-  }
-  if (strcmp(s->cmd.tag, "SELECT") != 0 || !s->cmd.returns_rows) {
+ * none (*e says why when it is an error). Parameters become NULL (typed when declared), as
+ * they would be in a statement that cannot run yet. Owned by the caller. */
+static char *zero_row_form(const px_ext_stmt *s, bool *wrappable, pgw_error *e) {
+  bool show = strcmp(s->cmd.tag, "SHOW") == 0;
+  *wrappable = show || (strcmp(s->cmd.tag, "SELECT") == 0 && s->cmd.returns_rows);
+  if (!*wrappable) {
     return NULL;
   }
-  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
-  size_t len = sizeof pre - 1 + s->len + sizeof post - 1;
-  char *q = malloc(len + 1);
-  if (q != NULL) {
-    memcpy(q, pre, sizeof pre - 1);
-    memcpy(q + sizeof pre - 1, s->sql, s->len);
-    memcpy(q + sizeof pre - 1 + s->len, post, sizeof post);
+  px_param_sql r = {0};
+  const char **nulls = s->nparams > 0 ? calloc(s->nparams, sizeof(*nulls)) : NULL;
+  size_t *lens = s->nparams > 0 ? calloc(s->nparams, sizeof(*lens)) : NULL;
+  if (s->nparams > 0 && (nulls == NULL || lens == NULL)) {
+    free(nulls);
+    free(lens);
+    pgw_error_set(e, "ERROR", "53200", "out of memory");
+    return NULL;
+  }
+  px_status st = px_param_render(s->sql, s->len, nulls, lens, s->param_oids, s->nparams, &r, e);
+  free(nulls);
+  free(lens);
+  if (st != PX_OK) {
+    return NULL;
+  }
+  char *q;
+  if (show) {
+    q = strndup(r.sql, r.sql_len);
+  } else {
+    static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
+    size_t len = sizeof pre - 1 + r.sql_len + sizeof post - 1;
+    q = malloc(len + 1);
+    if (q != NULL) {
+      memcpy(q, pre, sizeof pre - 1);
+      memcpy(q + sizeof pre - 1, r.sql, r.sql_len);
+      memcpy(q + sizeof pre - 1 + r.sql_len, post, sizeof post);
+    }
+  }
+  px_param_sql_free(&r);
+  if (q == NULL) {
+    pgw_error_set(e, "ERROR", "53200", "out of memory");
   }
   return q;
 }
@@ -596,13 +732,16 @@ static void describe_stmt(px_conn *c, const char *name) {
   bool rows = !s->empty && (s->cmd.returns_rows || s->cmd.tag[0] == '\0');
   char *q = NULL;
   if (rows && !s->cols.known) {
-    q = zero_row_form(s);
-    if (q == NULL) {
+    bool wrappable = false;
+    q = zero_row_form(s, &wrappable, &e);
+    if (q == NULL && !wrappable) {
       pgw_error_set(&e, "ERROR", "0A000", "redwire cannot describe a %s statement before it runs",
                     s->cmd.tag[0] != '\0' ? s->cmd.tag : "unrecognised");
       pgw_error_detail(&e, "Only SELECT, VALUES, TABLE, WITH … SELECT and SHOW can be described "
                            "without running them on the Data API.");
       pgw_error_hint(&e, "Bind the statement and describe the portal instead.");
+    }
+    if (q == NULL) {
       ext_error(c, &e);
       return;
     }
@@ -636,14 +775,6 @@ static void describe_stmt(px_conn *c, const char *name) {
   }
   if (s->cols.known) {
     send_cols(c, &s->cols, NULL, 0);
-    return;
-  }
-  if (s->nparams > 0) {
-    free(q);
-    pgw_error_set(&e, "ERROR", "0A000",
-                  "redwire cannot describe a statement with parameters before Bind yet");
-    pgw_error_hint(&e, "Bind the statement and describe the portal instead.");
-    ext_error(c, &e);
     return;
   }
   px_ext *x = &c->ext;

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "pgw_tag.h"
+#include "px_param.h"
 #include "px_text.h"
 #include "px_txn.h"
 
@@ -64,11 +65,10 @@ typedef enum {
 typedef struct px_ext_portal {
   struct px_ext_portal *next;
   char *name; /* owned; "" = the unnamed portal */
-  char *sql;  /* owned copy of the statement's text (a portal outlives Close of its statement) */
-  size_t len;
-  bool empty;
+  bool empty; /* the portal keeps what it needs of its statement: it outlives a Close of it */
   pgw_sql_cmd cmd;
-  int16_t *codes; /* owned; Bind's result format codes */
+  px_param_sql run; /* owned: the SQL with :pn placeholders and the values, for ExecuteStatement */
+  int16_t *codes;   /* owned; Bind's result format codes */
   uint16_t ncodes;
   px_portal_state state;
   char *stmt_id;         /* owned; the Data API statement holding the rows (suspended) */

@@ -1,6 +1,8 @@
 /* px_sink.c — decoder events → RowDescription / DataRow. */
 #include "px_sink.h"
 
+#include "px_binary.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,15 +141,20 @@ static int describe(px_sink *s) {
                   (unsigned)s->ncodes, (unsigned)s->ncols);
     return STOP;
   }
-  for (uint32_t i = 0; i < s->ncols; i++) {
-    if (format_of(s->codes, s->ncodes, i) != 0) {
-      /* px_binary (binary DataRow fields) is not in this build yet. */
+  for (uint32_t i = 0; i < s->ncols && s->ncodes > 0; i++) {
+    if (s->binary == NULL) {
+      s->binary = calloc(s->ncols, sizeof(*s->binary));
+      if (s->binary == NULL) {
+        return fail(s, "53200", "out of memory while reading result columns");
+      }
+    }
+    s->binary[i] = format_of(s->codes, s->ncodes, i) == 1;
+    if (s->binary[i] && !px_binary_supported(&s->cols[i].type)) {
       s->failed = true;
       pgw_error_set(&s->err, "ERROR", "0A000",
-                    "binary result format is not supported by redwire yet (column \"%s\")",
-                    s->cols[i].name);
-      pgw_error_hint(&s->err, "Ask for text results (e.g. pgjdbc: prepareThreshold=0 or "
-                              "binaryTransfer=false).");
+                    "binary format is not supported for column \"%s\" of type %s", s->cols[i].name,
+                    px_types_oid_name(s->cols[i].type.oid));
+      pgw_error_hint(&s->err, "Ask for this column in text format.");
       return STOP;
     }
   }
@@ -209,7 +216,9 @@ static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
     return 0;
   }
   const px_coltype *t = &s->cols[column].type;
-  if (px_text_field(&s->row, t, f) != PX_TEXT_OK) {
+  px_text_rc rc = s->binary != NULL && s->binary[column] ? px_binary_field(&s->row, t, f)
+                                                         : px_text_field(&s->row, t, f);
+  if (rc != PX_TEXT_OK) {
     /* The row lacks this field and can never be completed: take it out of the output now, so
      * that only whole messages precede the ErrorResponse whatever the decoder does next. */
     px_sink_abandon(s);
@@ -222,8 +231,9 @@ static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
                     s->cols[column].name, px_types_oid_name(t->oid));
       pgw_error_detail(&s->err,
                        "Result row %llu, column %u; redwire cannot convert it to "
-                       "PostgreSQL's text format.",
-                       (unsigned long long)s->rows + 1, (unsigned)column + 1);
+                       "PostgreSQL's %s format.",
+                       (unsigned long long)s->rows + 1, (unsigned)column + 1,
+                       s->binary != NULL && s->binary[column] ? "binary" : "text");
     }
     return STOP;
   }
@@ -304,6 +314,7 @@ void px_sink_free(px_sink *s) {
   free(s->names);
   free(s->next_token);
   free(s->codes);
+  free(s->binary);
   pgw_buf_free(&s->first_page);
   memset(s, 0, sizeof(*s));
 }

@@ -59,6 +59,7 @@ typedef struct px_sink {
   bool row_held;     /* the record being decoded is beyond limit_at */
   int16_t *codes;    /* owned; Bind's result format codes (0/1/N rule), NULL when none */
   uint16_t ncodes;
+  bool *binary;     /* owned; per column, from codes once the columns are known (NULL: all text) */
   char *next_token; /* owned; NextToken of the current page, NULL if none */
   bool failed;      /* sticky: err holds why */
   pgw_error err;    /* ERROR-severity error for the client once failed */

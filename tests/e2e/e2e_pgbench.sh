@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # e2e_pgbench: pgbench through redwire. The tables are initialised DIRECTLY on PostgreSQL
 # (`pgbench -i` loads them with COPY, which the Data API cannot carry); then the built-in
-# select-only script and a custom read-write transaction run through redwire in simple-query mode
-# with 4 clients, and every transaction must succeed and leave consistent data.
+# select-only script and a custom read-write transaction run through redwire with 4 clients in
+# each query mode (simple; extended and prepared: Bind parameters), and every transaction must
+# succeed and leave consistent data.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/e2e_lib.sh"
@@ -20,10 +21,10 @@ e2e_log "pgbench -i -s 1 directly: $(direct_value 'select count(*) from pgbench_
 # Runs pgbench through redwire with the given arguments; checks the transaction counts and prints
 # the tps. $1 names the run.
 run_bench() {
-  local name=$1 rc=0 log=$E2E_TMP/$1.log processed failed tps
-  shift
+  local name=$1 mode=$2 rc=0 log=$E2E_TMP/$1-$2.log processed failed tps
+  shift 2
   PGPASSWORD=$AWS_SECRET_ACCESS_KEY PGCONNECT_TIMEOUT=10 pgbench -h "$REDWIRE_HOST" \
-    -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" -M simple -c "$clients" -j 2 -t "$tx_per_client" \
+    -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" -M "$mode" -c "$clients" -j 2 -t "$tx_per_client" \
     "$@" dev >"$log" 2>&1 || rc=$?
   if [ $rc -ne 0 ]; then
     cat "$log" >&2
@@ -35,10 +36,12 @@ run_bench() {
   e2e_expect_eq "$name: transactions processed" "$expected_tx" "${processed:-<no line>}"
   e2e_expect_eq "$name: failed transactions" 0 "${failed:-<no line>}"
   [ -n "$tps" ] || e2e_fail "$name: no tps line in pgbench's output: $(cat "$log")"
-  e2e_log "$name: tps = $tps (without initial connection time), $clients clients, -M simple"
+  e2e_log "$name: tps = $tps (without initial connection time), $clients clients, -M $mode"
 }
 
-run_bench select-only -S
+for mode in simple extended prepared; do
+  run_bench select-only $mode -S
+done
 
 # A read-write transaction like TPC-B's: pgbench_history gets each delta, so afterwards the sum of
 # all balances must equal the sum of the history (both start at 0 after -i).
@@ -51,10 +54,14 @@ SELECT abalance FROM pgbench_accounts WHERE aid = :aid;
 INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (1, 1, :aid, :delta, CURRENT_TIMESTAMP);
 END;
 EOF
-run_bench read-write -f "$E2E_TMP/rw.sql"
+# -n: no VACUUM / TRUNCATE pgbench_history before each run, so that the history of all three runs
+# adds up.
+for mode in simple extended prepared; do
+  run_bench read-write $mode -n -f "$E2E_TMP/rw.sql"
+done
 
 history=$(direct_value "select count(*) from pgbench_history")
-e2e_expect_eq "rows in pgbench_history (one per committed transaction)" "$expected_tx" "$history"
+e2e_expect_eq "rows in pgbench_history (one per committed transaction)" "$((3 * expected_tx))" "$history"
 e2e_expect_eq "sum(abalance) = sum(delta)" \
   "$(direct_value 'select coalesce(sum(delta), 0) from pgbench_history')" \
   "$(direct_value 'select sum(abalance) from pgbench_accounts')"

@@ -73,6 +73,55 @@ static void bind(xbuf *x, const char *portal, const char *stmt, int rfmt) {
   }
   end(x, at);
 }
+/* Parse with declared parameter types. */
+static void parse_typed(xbuf *x, const char *name, const char *sql, uint16_t n,
+                        const uint32_t *oids) {
+  size_t at = begin(x, 'P');
+  put_str(x, name);
+  put_str(x, sql);
+  put_u16(x, n);
+  for (uint16_t i = 0; i < n; i++) {
+    put_u32(x, oids[i]);
+  }
+  end(x, at);
+}
+/* Bind with n text parameters (NULL pointer: SQL NULL) and one result format for all (rfmt). */
+static void bind_text(xbuf *x, const char *portal, const char *stmt, uint16_t n,
+                      const char *const *vals, int rfmt) {
+  size_t at = begin(x, 'B');
+  put_str(x, portal);
+  put_str(x, stmt);
+  put_u16(x, 0); /* all parameters in text */
+  put_u16(x, n);
+  for (uint16_t i = 0; i < n; i++) {
+    if (vals[i] == NULL) {
+      put_u32(x, 0xffffffffu);
+    } else {
+      put_u32(x, (uint32_t)strlen(vals[i]));
+      memcpy(x->b + x->n, vals[i], strlen(vals[i]));
+      x->n += strlen(vals[i]);
+    }
+  }
+  put_u16(x, rfmt < 0 ? 0 : 1);
+  if (rfmt >= 0) {
+    put_u16(x, (uint16_t)rfmt);
+  }
+  end(x, at);
+}
+/* Bind with one binary int8 parameter. */
+static void bind_int8(xbuf *x, int64_t v) {
+  size_t at = begin(x, 'B');
+  put_str(x, "");
+  put_str(x, "");
+  put_u16(x, 1);
+  put_u16(x, 1);
+  put_u16(x, 1);
+  put_u32(x, 8);
+  put_u32(x, (uint32_t)((uint64_t)v >> 32));
+  put_u32(x, (uint32_t)v);
+  put_u16(x, 0);
+  end(x, at);
+}
 static void describe(xbuf *x, char what, const char *name) {
   size_t at = begin(x, 'D');
   put_u8(x, (uint8_t)what);
@@ -159,12 +208,21 @@ static void render(const ew_msg *m, FILE *out) {
       int32_t l = (int32_t)ew_get_u32(q);
       q += 4;
       fputs(i > 0 ? "|" : "", out);
+      bool printable = true;
+      for (int32_t k = 0; k < l; k++) {
+        printable = printable && q[k] >= 0x20 && q[k] < 0x7f;
+      }
       if (l < 0) {
         fputs("~", out);
-      } else {
+      } else if (printable) {
         fwrite(q, 1, (size_t)l, out);
-        q += l;
+      } else {
+        fputs("0x", out); /* binary fields in hex */
+        for (int32_t k = 0; k < l; k++) {
+          fprintf(out, "%02x", q[k]);
+        }
       }
+      q += l > 0 ? l : 0;
     }
     fputs("] ", out);
     break;
@@ -295,6 +353,38 @@ int main(int argc, char **argv) {
   SCENARIO("syntax", parse(x, "", "select 'unterminated"); sync(x));
   SCENARIO("run-error~", simple_ext(x, "select * from xw_no_such_table"));
   SCENARIO("dup-portal", bind(x, "pp", "s1", -1); bind(x, "pp", "s1", -1); sync(x));
+  /* Parameters: text values by declared or inferred type, NULL and '' (which the Data API
+   * cannot carry), binary values, a count mismatch; binary result columns. */
+  static const char *const v3[] = {"41", "x", NULL};
+  static const char *const v2[] = {"7", ""};
+  static const char *const v2b[] = {"3", "1"};
+  static const char *const hostile[] = {"'); drop table xw_t; --", "$1 :p1"};
+  static const uint32_t t_int_text[] = {23, 25}, t_int_int[] = {23, 23};
+  SCENARIO("params-text", parse(x, "", "select $1::int + 1 as a, $2::text as b, $3::text as c");
+           bind_text(x, "", "", 3, v3, -1); describe(x, 'P', ""); execute(x, "", 0); sync(x));
+  SCENARIO("params-typed", parse_typed(x, "", "select $1 as a, $2 as b", 2, t_int_text);
+           describe(x, 'S', ""); bind_text(x, "", "", 2, v2, -1); describe(x, 'P', "");
+           execute(x, "", 0); sync(x));
+  SCENARIO("params-hostile", parse(x, "", "select $1::text as a, $2::text as b, '$1' as c");
+           bind_text(x, "", "", 2, hostile, -1); describe(x, 'P', ""); execute(x, "", 0); sync(x));
+  SCENARIO("params-binary", parse(x, "", "select $1::int8 * 2 as a"); bind_int8(x, 21);
+           describe(x, 'P', ""); execute(x, "", 0); sync(x));
+  SCENARIO("params-inferred", parse(x, "", "select $1::integer + 1 as a, $2 :: text as b");
+           describe(x, 'S', ""); sync(x));
+  SCENARIO("params-missing", parse(x, "", "select $1::int as a"); bind(x, "", "", -1);
+           execute(x, "", 0); sync(x));
+  SCENARIO(
+      "params-describe-stmt",
+      parse_typed(x, "sp", "select g from generate_series(1, $1) g where g > $2", 2, t_int_int);
+      describe(x, 'S', "sp"); bind_text(x, "", "sp", 2, v2b, -1); execute(x, "", 0); sync(x));
+  SCENARIO("params-dml", parse_typed(x, "", "insert into xw_t values ($1, $2)", 2, t_int_text);
+           bind_text(x, "", "", 2, v2, -1); execute(x, "", 0); sync(x));
+  SCENARIO("params-dml-check", simple_ext(x, "select a, b is null, b = '' from xw_t where a = 7"));
+  SCENARIO("binary-results",
+           parse(x, "",
+                 "select 1::int4 as a, 'x'::text as b, 2.5::float8 as c, null::int2 as d, "
+                 "true as e, 12.34::numeric as f, date '2024-06-12' as g");
+           bind(x, "", "", 1); describe(x, 'P', ""); execute(x, "", 0); sync(x));
   /* Close, and what is gone afterwards. */
   SCENARIO("close", close_(x, 'S', "s1"); close_(x, 'P', "nope"); close_(x, 'S', "nope"); sync(x));
   SCENARIO("closed", describe(x, 'S', "s1"); sync(x));

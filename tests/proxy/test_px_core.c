@@ -743,7 +743,16 @@ static void test_sink_extended(void **state) {
   assert_int_equal(r.st, PX_UPSTREAM);
   assert_string_equal(r.err.sqlstate, "08P01");
   assert_int_equal(r.len, 0);
-  feed_ext(page3, 5, true, UINT64_MAX, binary, 1, 0, &r, &over, &sent);
+  /* Binary: format 1 in RowDescription, 4-byte big-endian int4 fields. */
+  feed_ext(page3, 5, true, 2, binary, 1, 0, &r, &over, &sent);
+  assert_int_equal(r.st, PX_OK);
+  expect_bytes(&r, "54 0000001a 0001 6e00 00000000 0000 00000017 0004 ffffffff 0001"
+                   "44 0000000e 0001 00000004 00000001"
+                   "44 0000000e 0001 00000004 00000002");
+  /* A type without a binary encoder: 0A000 before any byte. */
+  const char *geo = "{\"ColumnMetadata\":[{\"name\":\"g\",\"typeName\":\"geometry\"}],"
+                    "\"Records\":[[{\"stringValue\":\"0101000000000000000000F03F\"}]]}";
+  feed_ext(geo, 5, true, UINT64_MAX, binary, 1, 0, &r, &over, &sent);
   assert_int_equal(r.st, PX_UPSTREAM);
   assert_string_equal(r.err.sqlstate, "0A000");
   assert_int_equal(r.len, 0);
