@@ -1,0 +1,156 @@
+"""psycopg 3 (Debian python3-psycopg) through redwire. Its default cursor binds parameters on the
+server (Parse/Bind/Describe/Execute/Sync); ClientCursor quotes them into a simple Query. Each test
+is one scenario of tests/drivers/README.md."""
+
+import datetime
+import decimal
+
+import psycopg
+import pytest
+
+import drivers_common as dc
+
+DRIVER = "psycopg"
+TABLE = f"drv_psycopg_items_{dc.target()}"
+
+TYPES_SQL = (
+    "select 1::int2 as i2, 2147483647::int4 as i4, 9007199254740993::int8 as i8,"
+    " 12.34::numeric(10,2) as n, 0.5::float4 as f4, 0.1::float8 as f8, true as b,"
+    " 'ab'::char(3) as c3, 'vc'::varchar(10) as vc, 'tx'::text as t,"
+    " date '2024-06-12' as d, time '14:30:45.5' as tm,"
+    " timestamp '2024-06-12 14:30:45.123456' as ts,"
+    " timestamptz '2024-06-12 14:30:45+02' as tstz, '\\x00ff'::bytea as by, null::int4 as nul")
+TYPES_OIDS = [21, 23, 20, 1700, 700, 701, 16, 1042, 1043, 25, 1082, 1083, 1114, 1184, 17, 23]
+TYPES_ROW = (
+    1, 2147483647, 9007199254740993, decimal.Decimal("12.34"), 0.5, 0.1, True, "ab ", "vc", "tx",
+    datetime.date(2024, 6, 12), datetime.time(14, 30, 45, 500000),
+    datetime.datetime(2024, 6, 12, 14, 30, 45, 123456),
+    datetime.datetime(2024, 6, 12, 12, 30, 45, tzinfo=datetime.timezone.utc), b"\x00\xff", None)
+
+
+@pytest.fixture
+def conn():
+    c = psycopg.connect(dc.libpq_dsn(application_name="redwire-drivers-psycopg"))
+    yield c
+    c.rollback()
+    c.close()
+
+
+@pytest.fixture
+def items(conn):
+    """A fresh table of 10 rows (created over the simple protocol), dropped afterwards."""
+    cur = psycopg.ClientCursor(conn)
+    cur.execute(f"drop table if exists {TABLE}")
+    cur.execute(f"create table {TABLE} (id int4 primary key, name varchar(20), price numeric(10,2))")
+    cur.execute(f"insert into {TABLE} select g, 'item ' || g, g * 1.5 from generate_series(1, 10) g")
+    conn.commit()
+    yield TABLE
+    conn.rollback()
+    psycopg.ClientCursor(conn).execute(f"drop table if exists {TABLE}")
+    conn.commit()
+
+
+def test_client_cursor():
+    # Client-side binding: one simple Query per execute. In autocommit mode only: psycopg sends its
+    # own BEGIN/COMMIT/ROLLBACK over the extended protocol.
+    conn = psycopg.connect(dc.libpq_dsn(), autocommit=True, cursor_factory=psycopg.ClientCursor)
+    cur = conn.cursor()
+    cur.execute(TYPES_SQL)
+    assert cur.fetchone() == TYPES_ROW
+    assert [d.type_code for d in cur.description] == TYPES_OIDS
+    cur.execute("select %s::int4 + 1, %s::text, %s::text is null", (41, "O'Reilly \u00e9", None))
+    assert cur.fetchone() == (42, "O'Reilly \u00e9", True)
+    with pytest.raises(psycopg.errors.UndefinedTable) as e:
+        cur.execute("select * from drv_no_such_table")
+    assert e.value.sqlstate == "42P01"
+    assert conn.execute("select %s::text", ("still usable",)).fetchone() == ("still usable",)
+    conn.close()
+
+
+def test_server_params(conn):
+    # Server-side binding: Parse with $n, Bind with text parameters, Describe portal, Execute.
+    cur = conn.execute(
+        "select %s::int4 + 1 as a, %s::text as b, %s::numeric as c, %s::text is null as d,"
+        " %s::text = '' as e, %s::date as f, %s::int8 as g",
+        (41, "O'Reilly \\ \u00e9\u20ac", decimal.Decimal("1.50"), None, "",
+         datetime.date(2020, 2, 29), 9007199254740993))
+    assert cur.fetchone() == (42, "O'Reilly \\ \u00e9\u20ac", decimal.Decimal("1.50"), True, True,
+                              datetime.date(2020, 2, 29), 9007199254740993)
+    assert [d.name for d in cur.description] == ["a", "b", "c", "d", "e", "f", "g"]
+    assert [d.type_code for d in cur.description] == [23, 25, 1700, 16, 16, 1082, 20]
+
+
+def test_types(conn):
+    # The same statement over the extended protocol (no parameters), text results.
+    cur = conn.execute(TYPES_SQL)
+    assert [d.type_code for d in cur.description] == TYPES_OIDS
+    assert cur.fetchone() == TYPES_ROW
+
+
+def test_binary(conn):
+    # Binary results: Bind asks for format 1 for every column.
+    cur = conn.cursor(binary=True)
+    cur.execute(TYPES_SQL)
+    assert [d.type_code for d in cur.description] == TYPES_OIDS
+    assert cur.fetchone() == TYPES_ROW
+    cur.execute("select %s::int4 * 2, %s::float8, %s::bool", (21, 0.25, False), binary=True)
+    assert cur.fetchone() == (42, 0.25, False)
+
+
+def test_prepare(conn, items):
+    # prepare=True: a named statement, Parse once, then Bind/Execute for every call.
+    for i in (1, 5, 10):
+        cur = conn.execute(f"select id, name, price from {items} where id = %s", (i,), prepare=True)
+        assert cur.fetchall() == [(i, f"item {i}", decimal.Decimal(i) * decimal.Decimal("1.5"))]
+    cur = conn.execute(f"select count(*) from {items} where id > %s", (3,), prepare=True)
+    assert cur.fetchone() == (7,)
+
+
+def test_executemany(conn, items):
+    cur = conn.cursor()
+    cur.executemany(f"insert into {items} (id, name, price) values (%s, %s, %s)",
+                    [(100 + i, f"new {i}", decimal.Decimal(i)) for i in range(5)])
+    assert cur.rowcount == 5
+    cur.execute(f"select count(*), sum(price) from {items} where id >= 100")
+    assert cur.fetchone() == (5, decimal.Decimal(10))
+    conn.commit()
+
+
+def test_errors(conn):
+    with pytest.raises(psycopg.errors.UndefinedTable) as e:
+        conn.execute("select * from drv_no_such_table where id = %s", (1,))
+    assert e.value.sqlstate == "42P01"
+    with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+        conn.execute("select %s::int4", (1,))
+    conn.rollback()
+    with pytest.raises(psycopg.errors.DivisionByZero) as e:
+        conn.execute("select 1 / %s::int4", (0,))
+    assert e.value.sqlstate == "22012"
+    conn.rollback()
+    with pytest.raises(psycopg.errors.UndefinedColumn) as e:
+        conn.execute("select no_such_column from (select 1) t")
+    assert e.value.sqlstate == "42703"
+    conn.rollback()
+    assert conn.execute("select %s::int4", (7,)).fetchone() == (7,)
+
+
+def test_server_cursor(conn, items):
+    # A named (server-side) cursor: DECLARE … CURSOR over the extended protocol, FETCH in batches.
+    with conn.cursor(name="drv_scur") as cur:
+        cur.itersize = 4
+        cur.execute(f"select id, name from {items} where id > %s order by id", (2,))
+        assert [d.type_code for d in cur.description] == [23, 1043]
+        assert list(cur) == [(i, f"item {i}") for i in range(3, 11)]
+    conn.commit()
+
+
+def test_autocommit_transaction(conn, items):
+    conn.autocommit = True
+    with conn.transaction():
+        conn.execute(f"update {items} set price = 0 where id = %s", (1,))
+    with pytest.raises(ZeroDivisionError):
+        with conn.transaction():
+            conn.execute(f"update {items} set price = 0 where id = %s", (2,))
+            raise ZeroDivisionError  # rolls the block back
+    cur = conn.execute(f"select id from {items} where price = 0 order by id")
+    assert cur.fetchall() == [(1,)]
