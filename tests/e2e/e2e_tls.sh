@@ -130,11 +130,37 @@ got=$(own_psql "sslmode=verify-full sslrootcert=$D/otherca.crt" "select 'kept'")
 e2e_expect_eq "old certificate kept after a failed reload" kept "$got"
 own_redwire_stop
 
+# ---- client certificates: verify-ca checks the chain, verify-full also the CN = user --------
+tls_make_cert "$D" ca client-ok "$AWS_ACCESS_KEY_ID"
+tls_make_cert "$D" ca client-other "someone-else"
+tls_make_cert "$D" otherca client-foreign "$AWS_ACCESS_KEY_ID"
+cp "$D/server2.crt" "$D/server.crt"
+cp "$D/server2.key" "$D/server.key"
+own_redwire_start verify 127.0.0.1 "client_tls_sslmode = verify-full
+client_tls_cert_file = $D/server.crt
+client_tls_key_file = $D/server.key
+client_tls_ca_file = $D/ca.crt"
+cert() { echo "sslmode=require sslcert=$D/$1.crt sslkey=$D/$1.key"; }
+got=$(own_psql "$(cert client-ok)" "select 'client cert'")
+e2e_expect_eq "login with a client certificate for the user" "client cert" "$got"
+if out=$(own_psql "$(cert client-other)" "select 1" 2>&1); then
+  e2e_fail "a certificate for another name logged in"
+fi
+grep -q "certificate authentication failed" <<<"$out" || e2e_fail "CN mismatch: unexpected error: $out"
+e2e_log "ok: certificate of another name refused"
+if out=$(own_psql "$(cert client-foreign)" "select 1" 2>&1); then
+  e2e_fail "a certificate from another CA logged in"
+fi
+e2e_log "ok: certificate from another CA refused"
+if out=$(own_psql "sslmode=require" "select 1" 2>&1); then
+  e2e_fail "a client without certificate logged in under verify-full"
+fi
+e2e_log "ok: no client certificate refused"
+own_redwire_stop
+
 # ---- cleartext passwords only over TLS or loopback --------------------------------------------
 ext_ip=$(ip -4 -o addr show scope global 2>/dev/null | awk '{sub(/\/.*/, "", $4); print $4; exit}')
 [ -n "$ext_ip" ] || e2e_fail "this host has no non-loopback IPv4 address to test from"
-cp "$D/server2.crt" "$D/server.crt"
-cp "$D/server2.key" "$D/server.key"
 own_redwire_start prefer 0.0.0.0 "client_tls_sslmode = prefer
 client_tls_cert_file = $D/server.crt
 client_tls_key_file = $D/server.key"
