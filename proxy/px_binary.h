@@ -8,10 +8,11 @@
  *   -Infinity 0xF000 as PostgreSQL 14+ sends them); text types (text, varchar, bpchar, name, json,
  *   super, ...) the UTF-8 bytes; date int4 days since 2000-01-01; time int8 microseconds since
  *   midnight; timetz int8 microseconds + int4 zone offset in seconds WEST of UTC; timestamp and
- *   timestamptz int8 microseconds since 2000-01-01 00:00:00 (timestamptz in UTC); bytea the raw
- *   bytes; interval int8 microseconds, int4 days, int4 months; uuid 16 bytes.
- * A value is converted from the same Data API field px_text_field accepts (the same lenient
- * variants), so a column is either representable in both formats or fails the same way.
+ *   timestamptz int8 microseconds since 2000-01-01 00:00:00 (timestamptz in UTC; a timestamptz or
+ *   timetz text without an offset is taken as UTC, the zone the Data API converts to); bytea the
+ * raw bytes; interval int8 microseconds, int4 days, int4 months; uuid 16 bytes. A value is
+ * converted from the same Data API field px_text_field accepts (the same lenient variants), so a
+ * column is either representable in both formats or fails the same way.
  *
  * Like px_text_field: never allocates, writes straight into the row's writer; runs once per value.
  */

@@ -114,7 +114,8 @@ static bool clock(cur *c, int64_t *usec) {
   return *usec <= PX__USECS_PER_DAY;
 }
 
-/* [+-]hh[:mm[:ss]] → seconds EAST of UTC (as printed). "Z" is UTC. */
+/* [+-]hh[:mm[:ss]] → seconds EAST of UTC (as printed). "Z" is UTC. Where a zone is optional
+ * (timetz: the Data API's text may lack it, dataapi-types.md §2.5), its absence means UTC. */
 static bool zone(cur *c, int64_t *east) {
   if (eat(c, 'Z')) {
     *east = 0;
@@ -200,7 +201,7 @@ px_text_rc px__binary_time(pgw_datarow *row, const char *s, size_t n, bool with_
   int64_t usec, east = 0;
   if (!clock(&c, &usec))
     return PX_TEXT_EINVAL;
-  if (with_zone && !zone(&c, &east))
+  if (with_zone && c.i < n && !zone(&c, &east))
     return PX_TEXT_EINVAL;
   if (c.i != n)
     return PX_TEXT_EINVAL;
@@ -226,9 +227,10 @@ px_text_rc px__binary_timestamp(pgw_datarow *row, const char *s, size_t n, bool 
   int64_t y, m, d, usec, east = 0, days;
   if (!ymd(&c, &y, &m, &d) || !(eat(&c, ' ') || eat(&c, 'T')) || !clock(&c, &usec))
     return PX_TEXT_EINVAL;
-  /* A timestamp without time zone that carries one anyway is PostgreSQL's business, not ours:
-   * refused, as the text would not say which instant it is. timestamptz needs one. */
-  if (with_zone && !zone(&c, &east))
+  /* A timestamp without time zone that carries one is refused. A timestamptz without one is
+   * taken as UTC, which is what the Data API converts every timestamptz to (a Java-style
+   * "2024-06-12 19:30:45.0" without "+00" is a plausible variant of its text). */
+  if (with_zone && c.i < n && c.s[c.i] != ' ' && !zone(&c, &east))
     return PX_TEXT_EINVAL;
   bool bc = bc_suffix(&c);
   if (c.i != n || !to_days(y, m, d, bc, &days))
