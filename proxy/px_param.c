@@ -96,13 +96,17 @@ static void sb_str(sbuf *b, const char *s) {
   sb_add(b, s, strlen(s));
 }
 
+static bool is_ident_char(char c) {
+  unsigned char u = (unsigned char)c;
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
+         u == '$' || u >= 0x80;
+}
+
 /* Bytes after which a replacement must be separated by a space so that it stays a token of its
  * own: identifier characters (E'' would become an escape string, x NULL an alias), ':' (a[1:$1]
  * must not become the cast a[1::p1]), '&' (U&'' is a Unicode string), a quote ('a'''). */
 static bool needs_space_after(char c) {
-  unsigned char u = (unsigned char)c;
-  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
-         u == '$' || u >= 0x80 || u == ':' || u == '&' || u == '\'' || u == '"';
+  return is_ident_char(c) || c == ':' || c == '&' || c == '\'' || c == '"';
 }
 
 void px_param_sql_free(px_param_sql *p) {
@@ -226,6 +230,12 @@ px_status px_param_render(const char *sql, size_t len, const char *const *texts,
        * one string in SQL). */
       sb_str(&b, text == NULL ? "NULL" : "('')");
     }
+    /* And after it, when the next byte would continue an identifier: "$1$$ x $$" is $1 and a
+     * dollar quote, but ":p1$$" or "NULL$$" would be one identifier swallowing the quote's
+     * opening. */
+    size_t next = tok.off + tok.len;
+    if (next < len && is_ident_char(sql[next]))
+      sb_add(&b, " ", 1);
   }
   if (st == PX_OK && !b.failed && b.p == NULL)
     sb_add(&b, "", 0); /* an empty statement still gets its "" */

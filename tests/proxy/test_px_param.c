@@ -167,6 +167,9 @@ static void test_render_token_separation(void **state) {
   check_sql("select 'a'\n$3", v, NULL, 3, "select 'a'\n('')");
   /* U&$3 must not become the Unicode string U&''. */
   check_sql("select U&$3", v, NULL, 3, "select U& ('')");
+  /* Before a dollar quote: ":p1$$" would be one identifier that swallows the quote's opening. */
+  check_sql("select $1$$ x $$", v, NULL, 1, "select :p1 $$ x $$");
+  check_sql("select $2$a$ x $a$", v, NULL, 2, "select NULL $a$ x $a$");
   /* After an operator or a parenthesis, nothing is needed. */
   check_sql("select -$1, ($2)", v, NULL, 2, "select -:p1, (NULL)");
   check_sql("select 1-$1", v, NULL, 1, "select 1-:p1");
