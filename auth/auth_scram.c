@@ -348,6 +348,27 @@ static auth_scram_rc fail(auth_scram_server *s, auth_scram_rc rc) {
   return rc;
 }
 
+auth_scram_rc auth_scram_server_init_plus(auth_scram_server *s, const char *verifier,
+                                          size_t verifier_len, const uint8_t *cbind_data,
+                                          size_t cbind_len) {
+  if (s == NULL)
+    return AUTH_SCRAM_EINVAL;
+  if (cbind_data == NULL || cbind_len == 0 || cbind_len > AUTH_SCRAM_MAX_CBIND) {
+    memset(s, 0, sizeof(*s));
+    return fail(s, AUTH_SCRAM_EINVAL);
+  }
+  auth_scram_rc rc = auth_scram_server_init(s, verifier, verifier_len, true);
+  if (rc != AUTH_SCRAM_OK)
+    return rc;
+  memcpy(s->cbind_data, cbind_data, cbind_len);
+  s->cbind_data_len = cbind_len;
+  return AUTH_SCRAM_OK;
+}
+
+bool auth_scram_server_bound(const auth_scram_server *s) {
+  return s != NULL && s->cbind_flag == 'p';
+}
+
 auth_scram_rc auth_scram_server_init(auth_scram_server *s, const char *verifier,
                                      size_t verifier_len, bool plus_advertised) {
   if (s == NULL)
@@ -379,9 +400,16 @@ static auth_scram_rc parse_client_first(auth_scram_server *s, const char *m, siz
   const char *end = m + len;
   if (len == 0)
     return AUTH_SCRAM_EGS2;
+  /* The channel-binding flag: "n", "y" or "p=<type>"; only tls-server-end-point is offered. */
+  static const char endpoint[] = "p=tls-server-end-point";
+  size_t flag_len = 1;
   switch (m[0]) {
   case 'p':
-    return AUTH_SCRAM_ECHANNEL_BINDING;
+    if (s->cbind_data_len == 0 || len < sizeof(endpoint) - 1 ||
+        memcmp(m, endpoint, sizeof(endpoint) - 1) != 0)
+      return AUTH_SCRAM_ECHANNEL_BINDING;
+    flag_len = sizeof(endpoint) - 1;
+    break;
   case 'y':
     if (s->plus_advertised)
       return AUTH_SCRAM_EDOWNGRADE;
@@ -391,17 +419,17 @@ static auth_scram_rc parse_client_first(auth_scram_server *s, const char *m, siz
   default:
     return AUTH_SCRAM_EGS2;
   }
-  if (len < 2 || m[1] != ',')
+  if (len < flag_len + 1 || m[flag_len] != ',')
     return AUTH_SCRAM_EGS2;
-  if (at_attr(m + 2, end, 'a'))
+  if (at_attr(m + flag_len + 1, end, 'a'))
     return AUTH_SCRAM_EAUTHZID;
-  if (len < 3 || m[2] != ',')
+  if (len < flag_len + 2 || m[flag_len + 1] != ',')
     return AUTH_SCRAM_EGS2;
   s->cbind_flag = m[0];
-  memcpy(s->gs2_header, m, 3);
-  s->gs2_header_len = 3;
+  memcpy(s->gs2_header, m, flag_len + 2);
+  s->gs2_header_len = flag_len + 2;
 
-  const char *bare = m + 3;
+  const char *bare = m + flag_len + 2;
   const char *p = bare;
   if (at_attr(p, end, 'm'))
     return AUTH_SCRAM_EEXTENSION;
@@ -483,8 +511,12 @@ static auth_scram_rc parse_client_final(const auth_scram_server *s, const char *
   size_t cbind_len = 0;
   if (!b64_decode(p, n, cbind, sizeof(cbind), &cbind_len))
     return AUTH_SCRAM_EBASE64;
-  /* Without channel binding, c= carries exactly the GS2 header ("biws" for "n,,"). */
-  if (cbind_len != s->gs2_header_len || memcmp(cbind, s->gs2_header, cbind_len) != 0)
+  /* c= carries the GS2 header ("biws" for "n,,"), followed with "p=" by the channel-binding
+   * data: here the hash of the server's certificate (RFC 5929 tls-server-end-point). */
+  size_t extra = s->cbind_flag == 'p' ? s->cbind_data_len : 0;
+  if (cbind_len != s->gs2_header_len + extra ||
+      memcmp(cbind, s->gs2_header, s->gs2_header_len) != 0 ||
+      CRYPTO_memcmp(cbind + s->gs2_header_len, s->cbind_data, extra) != 0)
     return AUTH_SCRAM_ECBIND_MISMATCH;
   p += n;
   if (p == end || !at_attr(p + 1, end, 'r'))

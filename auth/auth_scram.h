@@ -14,10 +14,13 @@
  *   auth_scram_server_clear(s)                     wipes the keys
  * Any failure moves the exchange to a terminal failed state; later calls return AUTH_SCRAM_ESTATE.
  *
- * Channel binding: redwire does not advertise SCRAM-SHA-256-PLUS yet (no TLS), so a client that
- * requires binding ("p=...") is refused with AUTH_SCRAM_ECHANNEL_BINDING. "y" (client could bind,
- * believes the server cannot) is accepted unless the caller says it advertised -PLUS, in which
- * case "y" is a downgrade and refused (RFC 5802 §6).
+ * Channel binding: over TLS the caller advertises SCRAM-SHA-256-PLUS and starts the exchange with
+ * auth_scram_server_init_plus and the tls-server-end-point data (RFC 5929: the hash of the server
+ * certificate); the client's "p=tls-server-end-point" is then accepted and c= must carry that
+ * data. Without it a client that requires binding ("p=...") is refused with
+ * AUTH_SCRAM_ECHANNEL_BINDING, as is any other binding type. "y" (client could bind, believes
+ * the server cannot) is accepted unless -PLUS was advertised, in which case "y" is a downgrade and
+ * refused (RFC 5802 §6).
  *
  * Like PostgreSQL, the user name inside client-first-message is ignored (the startup packet names
  * the user); it is only checked to be a well-formed saslname.
@@ -39,6 +42,8 @@
 #define AUTH_SCRAM_MAX_MESSAGE 1024
 /* Longest decoded salt accepted from a verifier (PostgreSQL writes 16 bytes). */
 #define AUTH_SCRAM_MAX_SALT 64
+/* Longest channel-binding data (a SHA-512 certificate hash). */
+#define AUTH_SCRAM_MAX_CBIND 64
 /* Longest server nonce a nonce source may produce. */
 #define AUTH_SCRAM_MAX_SERVER_NONCE 64
 /* Room for any verifier this module writes: prefix, iterations, 64-byte salt, two keys. */
@@ -149,9 +154,12 @@ typedef struct auth_scram_server {
   auth_scram_state state;
   bool plus_advertised;
   auth_scram_verifier v;
-  char cbind_flag; /* 'n' or 'y' as sent by the client */
-  /* The GS2 header exactly as received ("n,," / "y,,"), which c= must repeat. */
-  char gs2_header[4];
+  char cbind_flag;                          /* 'n', 'y' or 'p' as sent by the client */
+  uint8_t cbind_data[AUTH_SCRAM_MAX_CBIND]; /* tls-server-end-point hash; empty without -PLUS */
+  size_t cbind_data_len;
+  /* The GS2 header exactly as received ("n,," / "y,," / "p=tls-server-end-point,,"), which c=
+   * must repeat. */
+  char gs2_header[32];
   size_t gs2_header_len;
   /* AuthMessage = client-first-bare "," server-first-message "," client-final-without-proof;
    * the first two parts are kept here between the two calls. */
@@ -171,6 +179,21 @@ typedef struct auth_scram_server {
 AUTH_SCRAM_MUSTCHECK auth_scram_rc auth_scram_server_init(auth_scram_server *s,
                                                           const char *verifier, size_t verifier_len,
                                                           bool plus_advertised);
+
+/*
+ * As auth_scram_server_init with SCRAM-SHA-256-PLUS advertised, binding to cbind_data (1 to
+ * AUTH_SCRAM_MAX_CBIND bytes, copied): the tls-server-end-point hash of the certificate the
+ * server presented on this connection.
+ */
+AUTH_SCRAM_MUSTCHECK auth_scram_rc auth_scram_server_init_plus(auth_scram_server *s,
+                                                               const char *verifier,
+                                                               size_t verifier_len,
+                                                               const uint8_t *cbind_data,
+                                                               size_t cbind_len);
+
+/* After auth_scram_server_first: true when the client chose channel binding ("p="), i.e. the
+ * mechanism it named must have been SCRAM-SHA-256-PLUS. */
+bool auth_scram_server_bound(const auth_scram_server *s);
 
 /*
  * Consumes client-first-message (the data of SASLInitialResponse) and writes server-first-message

@@ -306,6 +306,29 @@ const char *px_tls_cipher(const px_tls *t) {
   return c != NULL ? c : "";
 }
 
+px_status px_tls_endpoint_hash(const px_tls *t, uint8_t *out, size_t cap, size_t *len) {
+  if (t->state != PX_TLS_OPEN) {
+    return PX_INVAL;
+  }
+  X509 *cert = SSL_get_certificate(t->ssl); /* borrowed */
+  int md_nid = NID_undef;
+  if (cert == NULL || X509_get_signature_info(cert, &md_nid, NULL, NULL, NULL) != 1) {
+    ERR_clear_error();
+    return PX_INVAL;
+  }
+  if (md_nid == NID_md5 || md_nid == NID_sha1) {
+    md_nid = NID_sha256;
+  }
+  const EVP_MD *md = EVP_get_digestbynid(md_nid);
+  unsigned n = 0;
+  if (md == NULL || (size_t)EVP_MD_get_size(md) > cap || X509_digest(cert, md, out, &n) != 1) {
+    ERR_clear_error();
+    return PX_INVAL;
+  }
+  *len = n;
+  return PX_OK;
+}
+
 void px_tls_peer_cn(const px_tls *t, char *out, size_t cap) {
   out[0] = '\0';
   X509 *cert = t->ssl != NULL ? SSL_get1_peer_certificate(t->ssl) : NULL;

@@ -85,6 +85,11 @@ void px_tls_shutdown(px_tls *t);
 const char *px_tls_version(const px_tls *t);
 const char *px_tls_cipher(const px_tls *t);
 
+/* The tls-server-end-point channel binding (RFC 5929 §4.1) of this session: the hash of the
+ * server certificate, with its signature's hash algorithm (SHA-256 for MD5 and SHA-1). PX_INVAL
+ * when the session is not open or the certificate's algorithm has no single hash (Ed25519). */
+PX_MUSTCHECK px_status px_tls_endpoint_hash(const px_tls *t, uint8_t *out, size_t cap, size_t *len);
+
 /* The client certificate's subject Common Name into out ("" when there is none). */
 void px_tls_peer_cn(const px_tls *t, char *out, size_t cap);
 

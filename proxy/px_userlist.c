@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +17,27 @@ typedef enum { LOGIN_MD5, LOGIN_SCRAM_FIRST, LOGIN_SCRAM_FINAL } login_step;
 
 struct px_login {
   login_step step;
+  bool plus; /* SCRAM-SHA-256-PLUS offered (TLS with a usable certificate hash) */
   const auth_userlist_entry *entry; /* borrowed from c->set; NULL: unknown user */
   uint8_t salt[AUTH_MD5_SALT_LEN];  /* LOGIN_MD5 */
   auth_scram_server scram;
 };
 
 static const char scram_mech[] = "SCRAM-SHA-256";
+static const char scram_plus_mech[] = "SCRAM-SHA-256-PLUS";
+
+/* Starts the SCRAM exchange on verifier v; with -PLUS when c is on TLS (channel binding to the
+ * certificate this connection got, so a man in the middle with another certificate fails). */
+static auth_scram_rc init_scram(px_conn *c, const char *v, size_t vlen) {
+  uint8_t hash[EVP_MAX_MD_SIZE];
+  size_t hlen = 0;
+  if (c->tls != NULL && px_tls_endpoint_hash(c->tls, hash, sizeof hash, &hlen) == PX_OK &&
+      hlen <= AUTH_SCRAM_MAX_CBIND) {
+    c->login->plus = true;
+    return auth_scram_server_init_plus(&c->login->scram, v, vlen, hash, hlen);
+  }
+  return auth_scram_server_init(&c->login->scram, v, vlen, false);
+}
 
 px_status px_userlist_load(const char *path, auth_userlist *out, size_t *n_plain, char *why,
                            size_t why_cap) {
@@ -98,7 +114,7 @@ static bool start_scram(px_conn *c, const auth_userlist_entry *u) {
   size_t vlen = 0;
   auth_scram_rc rc = AUTH_SCRAM_OK;
   if (u != NULL && u->kind == AUTH_USERLIST_SCRAM) {
-    rc = auth_scram_server_init(&c->login->scram, u->secret, u->secret_len, false);
+    rc = init_scram(c, u->secret, u->secret_len);
   } else {
     char random_pw[33];
     const char *pw = u != NULL ? u->secret : random_pw;
@@ -116,7 +132,7 @@ static bool start_scram(px_conn *c, const auth_userlist_entry *u) {
     rc = auth_scram_make_verifier(pw, pw_len, v, sizeof v, &vlen);
     OPENSSL_cleanse(random_pw, sizeof random_pw);
     if (rc == AUTH_SCRAM_OK) {
-      rc = auth_scram_server_init(&c->login->scram, v, vlen, false);
+      rc = init_scram(c, v, vlen);
     }
     OPENSSL_cleanse(v, sizeof v);
   }
@@ -150,8 +166,13 @@ void px_userlist_begin(px_conn *c) {
       return;
     }
     c->login->step = LOGIN_SCRAM_FIRST;
-    const char *mechs[] = {scram_mech};
-    pgw_enc_auth_sasl(&w, mechs, 1);
+    /* Most preferred first, as PostgreSQL lists them. */
+    const char *mechs[] = {scram_plus_mech, scram_mech};
+    if (c->login->plus) {
+      pgw_enc_auth_sasl(&w, mechs, 2);
+    } else {
+      pgw_enc_auth_sasl(&w, mechs + 1, 1);
+    }
   }
   if (px_conn_check(c, &w, "authentication request")) {
     px_conn_set_state(c, PX_CONN_AUTH);
@@ -199,7 +220,8 @@ static void on_scram_first(px_conn *c, const pgw_msg *m) {
     fail(c, "08P01", "malformed SASLInitialResponse message");
     return;
   }
-  if (strcmp(init.mechanism.ptr, scram_mech) != 0) {
+  bool plus = c->login->plus && strcmp(init.mechanism.ptr, scram_plus_mech) == 0;
+  if (!plus && strcmp(init.mechanism.ptr, scram_mech) != 0) {
     fail(c, "08P01", "client selected an invalid SASL authentication mechanism");
     return;
   }
@@ -215,6 +237,14 @@ static void on_scram_first(px_conn *c, const pgw_msg *m) {
     fail(c, auth_scram_sqlstate(rc), auth_scram_strerror(rc));
     return;
   }
+  if (auth_scram_server_bound(&c->login->scram) != plus) {
+    /* -PLUS names binding and plain SCRAM excludes it: the flag must agree (as in PostgreSQL). */
+    fail(c, "08P01",
+         plus ? "SCRAM-SHA-256-PLUS selected without channel binding"
+              : "channel binding requested with plain SCRAM-SHA-256");
+    return;
+  }
+  c->login->plus = plus; /* from here: whether this login is bound */
   pgw_wr w;
   pgw_wr_init(&w, &c->out);
   pgw_enc_auth_sasl_continue(&w, out, n);
@@ -245,7 +275,7 @@ static void on_scram_final(px_conn *c, const pgw_msg *m) {
   pgw_wr_init(&w, &c->out);
   pgw_enc_auth_sasl_final(&w, out, n);
   if (px_conn_check(c, &w, "AuthenticationSASLFinal")) {
-    succeed(c, scram_mech);
+    succeed(c, c->login->plus ? scram_plus_mech : scram_mech);
   }
 }
 

@@ -402,6 +402,68 @@ static void test_channel_binding_p_refused(void **state) {
   assert_non_null(strstr(auth_scram_strerror(AUTH_SCRAM_ECHANNEL_BINDING), "channel binding"));
 }
 
+/* SCRAM-SHA-256-PLUS: c= must carry the GS2 header and exactly the server's certificate hash. */
+static auth_scram_rc plus_exchange(const uint8_t *server_hash, const uint8_t *client_hash,
+                                   bool *bound) {
+  exchange *x = calloc(1, sizeof(*x));
+  assert_non_null(x);
+  assert_int_equal(
+      auth_scram_server_init_plus(&x->s, RFC_VERIFIER, strlen(RFC_VERIFIER), server_hash, 32),
+      AUTH_SCRAM_OK);
+  static const char hdr[] = "p=tls-server-end-point,,";
+  char cf[128];
+  snprintf(cf, sizeof cf, "%sn=user,r=rOprNGfwEbeRWgbNEkqO", hdr);
+  assert_int_equal(first(x, cf, RFC_SERVER_NONCE), AUTH_SCRAM_OK);
+  assert_string_equal(x->out, RFC_SERVER_FIRST);
+  *bound = auth_scram_server_bound(&x->s);
+  uint8_t cbind[64];
+  memcpy(cbind, hdr, sizeof hdr - 1);
+  memcpy(cbind + sizeof hdr - 1, client_hash, 32);
+  char cbind_b64[128], without_proof[256], cfinal[512];
+  b64(cbind, sizeof hdr - 1 + 32, cbind_b64);
+  snprintf(without_proof, sizeof without_proof, "c=%s,r=%s", cbind_b64, RFC_NONCE);
+  client_final("pencil", RFC_SALT, sizeof RFC_SALT, 4096, "n=user,r=rOprNGfwEbeRWgbNEkqO",
+               RFC_SERVER_FIRST, without_proof, cfinal, sizeof cfinal);
+  auth_scram_rc rc = final(x, cfinal);
+  free_exchange(x);
+  return rc;
+}
+
+static void test_channel_binding_plus(void **state) {
+  (void)state;
+  uint8_t hash[32], other[32];
+  for (int i = 0; i < 32; i++) {
+    hash[i] = (uint8_t)i;
+    other[i] = (uint8_t)(i + 1);
+  }
+  bool bound = false;
+  assert_int_equal(plus_exchange(hash, hash, &bound), AUTH_SCRAM_OK);
+  assert_true(bound);
+  /* The client saw another certificate (a man in the middle): the binding does not match. */
+  assert_int_equal(plus_exchange(hash, other, &bound), AUTH_SCRAM_ECBIND_MISMATCH);
+  /* -PLUS offered, the client does not bind ("n"): plain SCRAM, not bound. */
+  exchange *x = calloc(1, sizeof(*x));
+  assert_non_null(x);
+  assert_int_equal(auth_scram_server_init_plus(&x->s, RFC_VERIFIER, strlen(RFC_VERIFIER), hash, 32),
+                   AUTH_SCRAM_OK);
+  assert_int_equal(first(x, RFC_CLIENT_FIRST, RFC_SERVER_NONCE), AUTH_SCRAM_OK);
+  assert_false(auth_scram_server_bound(&x->s));
+  assert_int_equal(final(x, RFC_CLIENT_FINAL), AUTH_SCRAM_OK);
+  free_exchange(x);
+  /* Only tls-server-end-point is offered. */
+  x = calloc(1, sizeof(*x));
+  assert_non_null(x);
+  assert_int_equal(auth_scram_server_init_plus(&x->s, RFC_VERIFIER, strlen(RFC_VERIFIER), hash, 32),
+                   AUTH_SCRAM_OK);
+  assert_int_equal(first(x, "p=tls-unique,,n=user,r=abc", RFC_SERVER_NONCE),
+                   AUTH_SCRAM_ECHANNEL_BINDING);
+  free_exchange(x);
+  /* No binding data is an argument error. */
+  auth_scram_server s;
+  assert_int_equal(auth_scram_server_init_plus(&s, RFC_VERIFIER, strlen(RFC_VERIFIER), hash, 0),
+                   AUTH_SCRAM_EINVAL);
+}
+
 static void test_gs2_header_errors(void **state) {
   (void)state;
   assert_int_equal(first_only("", false), AUTH_SCRAM_EGS2);
@@ -604,6 +666,7 @@ int main(void) {
       cmocka_unit_test(test_final_extension_is_signed),
       cmocka_unit_test(test_channel_binding_flag_y),
       cmocka_unit_test(test_channel_binding_p_refused),
+      cmocka_unit_test(test_channel_binding_plus),
       cmocka_unit_test(test_gs2_header_errors),
       cmocka_unit_test(test_missing_attributes_first),
       cmocka_unit_test(test_saslname_escaping),

@@ -95,6 +95,30 @@ fi
 e2e_expect_eq "pgjdbc wrong password" "error 28P01" "$(cut -d' ' -f1-2 <<<"$got")"
 own_redwire_stop
 
+# Over TLS: SCRAM-SHA-256-PLUS binds the login to redwire's certificate (tls-server-end-point);
+# a failed login's FATAL travels through TLS too.
+tls_make_ca "$D" ca
+tls_make_cert "$D" ca server localhost "DNS:localhost,IP:127.0.0.1"
+own_redwire_start userlist-tls 127.0.0.1 "auth_mode = userlist
+auth_file = $D/users.txt
+client_tls_sslmode = require
+client_tls_cert_file = $D/server.crt
+client_tls_key_file = $D/server.key"
+got=$(ul_psql alice alice-Pass-1 "select 'bound'" "sslmode=verify-full sslrootcert=$D/ca.crt channel_binding=require")
+e2e_expect_eq "psql SCRAM-SHA-256-PLUS login" bound "$got"
+grep -q 'userlist login of "alice" with SCRAM-SHA-256-PLUS' "$OWN_LOG" || e2e_fail "no -PLUS login logged"
+got=$(ul_psql carol carol-Pass-3 "select 'unbound'" "sslmode=require channel_binding=disable")
+e2e_expect_eq "psql plain SCRAM over TLS" unbound "$got"
+grep -q 'userlist login of "carol" with SCRAM-SHA-256$' "$OWN_LOG" || e2e_fail "no plain SCRAM login logged"
+expect_refused "SCRAM-PLUS wrong password" alice wrong-pass "sslmode=require channel_binding=require"
+got=$(ul_psql bob bob-Pass-2 "select 'md5 over tls'" "sslmode=require")
+e2e_expect_eq "psql MD5 over TLS" "md5 over tls" "$got"
+got=$(java -cp "$JAR" "$here/JdbcLogin.java" \
+  "jdbc:postgresql://127.0.0.1:$OWN_PORT/dev?sslmode=verify-full&sslrootcert=$D/ca.crt&preferQueryMode=simple" \
+  alice alice-Pass-1 "select 'jdbc tls'" 2>>"$D/jdbc.err")
+e2e_expect_eq "pgjdbc SCRAM over verify-full TLS" "jdbc tls" "$got"
+own_redwire_stop
+
 # auth_mode = trust is warned about at startup.
 own_redwire_start trust 127.0.0.1 "auth_mode = trust"
 grep -q "WARNING .*auth_mode = trust: any client may connect without a password" "$OWN_LOG" ||
