@@ -3,6 +3,8 @@
  * The first input byte picks the mode and the type; the rest is the value (or the SQL).
  * Invariants:
  *   - px_binary_field either writes one well-framed field or nothing (EINVAL);
+ *   - a text parameter of bool, an integer, a float or numeric that px_param_text accepts is
+ *     passed on as a text px_binary_field reads as that type;
  *   - a binary parameter px_param_text accepts becomes a text that px_binary_field turns back
  *     into the very same bytes, for the types whose binary form is canonical (every value has one
  *     byte string: integers, floats apart from NaN payloads, date, time, timetz, timestamps,
@@ -124,6 +126,32 @@ static void fuzz_param(const type_case *tc, const uint8_t *d, size_t n) {
   pgw_buf_free(&text);
 }
 
+/* Text parameters: what px_param_text passes on for the validated types must be a text
+ * px_binary_field reads as the same type (bool, integers, floats, numeric). */
+static void fuzz_text_param(const type_case *tc, const uint8_t *d, size_t n) {
+  px_param_in p = {d, (int32_t)n, 0, tc->oid};
+  pgw_buf text;
+  pgw_buf_init(&text, 1u << 20);
+  pgw_error err;
+  px_status st = px_param_text(&p, 0, &text, &err);
+  if (st == PX_INVAL && (strlen(err.sqlstate) != 5 || err.message[0] == '\0'))
+    abort();
+  bool validated = tc->oid == 16 || tc->oid == 20 || tc->oid == 21 || tc->oid == 23 ||
+                   tc->oid == 700 || tc->oid == 701 || tc->oid == 1700;
+  if (st == PX_OK && validated) {
+    dapi_result_field f;
+    memset(&f, 0, sizeof f);
+    f.kind = DAPI_RESULT_STRING;
+    f.text.ptr = (const char *)pgw_buf_data(&text);
+    f.text.len = pgw_buf_len(&text);
+    uint8_t out[4096];
+    int32_t len;
+    if (encode(tc, &f, out, &len) != PX_TEXT_OK)
+      abort();
+  }
+  pgw_buf_free(&text);
+}
+
 static void fuzz_render(const uint8_t *d, size_t n) {
   static const char *VALUES[] = {"'}{'", NULL, "", "$1", "--", "/*", "\"\"", "$$"};
   static const size_t LENS[] = {4, 0, 0, 2, 2, 2, 2, 2};
@@ -168,8 +196,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_binary_field(tc, d, n);
     break;
   case 1:
-  case 2:
     fuzz_param(tc, d, n);
+    break;
+  case 2:
+    fuzz_text_param(tc, d, n);
     break;
   default:
     fuzz_render(d, n);

@@ -185,6 +185,11 @@ static void test_numeric(void **state) {
   check_einval("numeric", pxt_string(""));
   check_einval("numeric", pxt_string("-NaN"));
   check_einval("numeric", pxt_string("1E-16384")); /* dscale beyond 16383 */
+  /* The extremes numeric allows: dscale 16383 (1E-16383 → weight -4096, digit 10), and 131072
+   * digits before the point (1E+131071 → weight 32767, digit 1000). */
+  check("numeric", pxt_string("1E-16383"), "0001f00000003fff000a");
+  check("numeric", pxt_string("1E+131071"), "00017fff0000000003e8");
+  check_einval("numeric", pxt_string("1E+131072"));
   check_einval("numeric", pxt_bool(true));
   check_einval("numeric", pxt_double("1.5"));
 }

@@ -232,7 +232,7 @@ static void test_count(void **state) {
 typedef struct texted {
   px_status st;
   pgw_error err;
-  char text[8192];
+  char text[20000];
 } texted;
 
 static void param_text(texted *t, const void *data, int32_t len, int16_t format, uint32_t oid) {
@@ -405,6 +405,17 @@ static void test_binary_numeric(void **state) {
   check_bin("0002000000000000000c0bb8", 1700, "12");
   check_bin("0001ffff400000001388", 1700, "0");
   check_bin("000200010000000000000005", 1700, "5");
+  /* dscale 16383 (numeric_send('1E-16383')): "0." then 16382 zeros and a 1 */
+  {
+    uint8_t b[10] = {0x00, 0x01, 0xf0, 0x00, 0x00, 0x00, 0x3f, 0xff, 0x00, 0x0a};
+    texted t;
+    param_text(&t, b, 10, 1, 1700);
+    assert_int_equal(t.st, PX_OK);
+    assert_int_equal(strlen(t.text), 2 + 16383);
+    assert_memory_equal(t.text, "0.000", 5);
+    assert_int_equal(t.text[2 + 16382], '1');
+    assert_int_equal(t.text[2 + 16381], '0');
+  }
   check_bin_error("0001000050000000000c", 1700, "22P03"); /* sign */
   check_bin_error("00010000000040000001", 1700, "22P03"); /* dscale */
   check_bin_error("00010000000000002710", 1700, "22P03"); /* digit 10000 */
