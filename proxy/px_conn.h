@@ -172,6 +172,7 @@ struct px_conn {
   dapi_target target; /* strings borrowed from set and database */
   char *session_id;   /* owned; the Data API session, NULL before the first statement */
   bool auth_pending;  /* the login key check (px_keycheck.c) is in flight */
+  bool own_identity;  /* signs with redwire's identity (px_chain), not with creds */
   pgw_txn_status txn;
   px_query q;
   px_ext ext;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "px_chain.h"
 #include "px_conn.h"
 #include "px_errmap.h"
 
@@ -42,6 +43,12 @@ static const conf_settings *cf(const px_conn *c) {
 }
 
 static dapi_creds creds_of(const px_conn *c) {
+  if (c->own_identity) {
+    /* redwire's identity as of now: temporary credentials rotate under a long session. */
+    const px_creds *cr = px_chain_creds(c->srv->chain);
+    return cr != NULL ? (dapi_creds){cr->access_key_id, cr->secret_access_key, cr->session_token}
+                      : (dapi_creds){NULL, NULL, NULL};
+  }
   return (dapi_creds){c->creds.access_key_id, c->creds.secret_access_key, c->creds.session_token};
 }
 

@@ -11,6 +11,7 @@
 #include "px_features.h"
 #include "px_tls.h"
 #include "px_userlist.h"
+#include "px_chain.h"
 #include "px_keycache.h"
 
 /* ---- settings ---- */
@@ -257,6 +258,8 @@ static void maybe_finish(px_server *srv) {
     srv->apis = a->next;
     api_free(a);
   }
+  /* The chain's calls and timers live on the engine: stop them before it closes. */
+  px_chain_stop(srv->chain);
   if (srv->curl != NULL) {
     dapi_rc rc = px_curl_uv_close(srv->curl, on_curl_closed, srv);
     if (rc != DAPI_OK) {
@@ -501,14 +504,14 @@ px_status px_server_start(px_server *srv, uv_loop_t *loop, int argc, const char 
     PX_LOG_WARN(&srv->log, 0,
                 "auth_mode = trust: any client may connect without a password, "
                 "and every statement runs with redwire's own AWS identity");
-    px_creds probe;
-    if (px_creds_from_settings(srv->set->conf, envp, &probe) != PX_OK) {
-      PX_LOG_WARN(&srv->log, 0,
-                  "auth_mode = trust but no AWS credentials are configured: "
-                  "logins will fail");
-    } else {
-      px_creds_free(&probe);
-    }
+  }
+  /* trust and userlist sign with redwire's own identity: the credential chain (px_chain.h). */
+  if (srv->set->conf->redwire.auth_mode != CONF_AUTH_IAM &&
+      px_chain_start(srv, &srv->chain) != PX_OK) {
+    PX_LOG_ERROR(&srv->log, 0, "out of memory");
+    srv->phase = PX_SERVER_STOPPING;
+    maybe_finish(srv);
+    return PX_NOMEM;
   }
   if (listen_on(srv) != PX_OK) {
     srv->phase = PX_SERVER_STOPPING;
@@ -523,6 +526,8 @@ void px_server_cleanup(px_server *srv) {
   srv->tls_ctx = NULL;
   px_keycache_free(srv->keycache);
   srv->keycache = NULL;
+  px_chain_free(srv->chain);
+  srv->chain = NULL;
   px_settings_unref(srv->set);
   srv->set = NULL;
   px_log_close(&srv->log);

@@ -65,6 +65,7 @@ typedef struct px_server {
   SSL_CTX *tls_ctx; /* owned; client TLS of set (NULL when client_tls_sslmode = disable) */
   px_curl_uv *curl; /* owned; the Data API engine */
   struct px_keycache *keycache; /* owned; login key checks that passed (NULL until needed) */
+  struct px_chain *chain;       /* owned; redwire's own identity (NULL in auth_mode = iam) */
   px_api *apis;                 /* owned list */
   uv_tcp_t listener;
   bool listening;

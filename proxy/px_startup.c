@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "px_chain.h"
 #include "px_conn.h"
 #include "px_userlist.h"
 
@@ -109,18 +110,7 @@ static bool resolve_target(px_conn *c) {
 }
 
 void px_startup_login_with_server_identity(px_conn *c) {
-  const conf_settings *s = px_conn_conf(c);
-  if (px_creds_from_settings(s, c->srv->envp, &c->creds) != PX_OK) {
-    pgw_error e;
-    pgw_error_set(&e, "FATAL", "28000", "redwire has no AWS credentials of its own");
-    pgw_error_detail(&e, "auth_mode = %s runs statements with redwire's own AWS identity.",
-                     s->redwire.auth_mode == CONF_AUTH_TRUST ? "trust" : "userlist");
-    pgw_error_hint(&e, "Set [aws] access_key_id and secret_access_key, or AWS_ACCESS_KEY_ID "
-                       "and AWS_SECRET_ACCESS_KEY in redwire's environment.");
-    px_conn_fatal(c, &e);
-    return;
-  }
-  px_startup_login_ok(c);
+  px_chain_login(c);
 }
 
 static void authenticate(px_conn *c) {
