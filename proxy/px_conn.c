@@ -84,6 +84,7 @@ static void conn_free(px_conn *c) {
     free(c->tls);
   }
   px_ext_free(c);
+  px_session_free(c);
   pgw_buf_free(&c->in);
   pgw_buf_free(&c->out);
   pgw_buf_free(&c->wbuf);
@@ -260,6 +261,7 @@ void px_conn_ready(px_conn *c) {
   }
   pgw_wr w;
   pgw_wr_init(&w, &c->out);
+  px_session_report(c, &w); /* as PostgreSQL: changed settings just before ReadyForQuery */
   pgw_enc_ready_for_query(&w, c->txn);
   if (!px_conn_check(c, &w, "ReadyForQuery")) {
     return;

@@ -28,6 +28,7 @@
 #include "px_auth.h"
 #include "px_ext.h"
 #include "px_server.h"
+#include "px_session.h"
 #include "px_sink.h"
 #include "px_tls.h"
 #include "px_txn.h"
@@ -116,6 +117,20 @@ typedef struct px_runner {
   uint64_t resume_skip; /* px_runner_resume: records of the first page to skip */
 } px_runner;
 
+/* The session settings of a connection (px_session.h, px_session_conn.c). */
+typedef struct px_sess {
+  char *cur[PX_PARAM_COUNT];  /* owned; the current value of each known setting */
+  char *sent[PX_PARAM_COUNT]; /* owned; what the client last got in ParameterStatus */
+  char *startup_app;          /* owned; application_name of the StartupMessage (RESET, DISCARD) */
+  char *startup_efd;          /* owned; extra_float_digits of the StartupMessage, or NULL */
+} px_sess;
+
+typedef enum {
+  PX_LOCAL_NO,    /* not redwire's own: run it on the service */
+  PX_LOCAL_DONE,  /* answered (rows written when it is a SHOW); CommandComplete is the caller's */
+  PX_LOCAL_ERROR, /* refused: *err */
+} px_local_rc;
+
 /* Steps of one simple Query message (px_query.c). */
 typedef enum {
   PX_Q_NONE,
@@ -176,6 +191,7 @@ struct px_conn {
   pgw_txn_status txn;
   px_query q;
   px_ext ext;
+  px_sess sess;
   px_runner run;
 };
 
@@ -251,6 +267,26 @@ void px_ext_stmt_done(px_conn *c, px_outcome *o);
 /* A simple Query destroys the unnamed statement and portal, as in PostgreSQL. */
 void px_ext_on_query(px_conn *c);
 void px_ext_free(px_conn *c);
+
+/* DISCARD ALL: every statement and portal goes, except the portal running it. */
+void px_ext_discard(px_conn *c);
+
+/* ---- px_session_conn.c ---- */
+/* A StartupMessage parameter (before login). */
+void px_session_startup_param(px_conn *c, const char *name, const char *value);
+/* Login: every setting at its start value, as the login's ParameterStatus messages report. */
+PX_MUSTCHECK bool px_session_start(px_conn *c);
+void px_session_free(px_conn *c);
+/* ParameterStatus for each reported setting whose value changed since the client last heard. */
+void px_session_report(px_conn *c, pgw_wr *w);
+/* The column name of a SHOW redwire answers itself, or NULL. */
+const char *px_session_local_column(const char *sql, size_t len);
+/* Answers SET/RESET/SHOW of redwire's own settings and DISCARD ALL without the service.
+ * rowdesc: a SHOW's RowDescription goes first (simple Query); *has_rows: a row was sent. */
+px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_block, bool rowdesc,
+                             bool *has_rows, pgw_error *err);
+/* A statement succeeded on the service: a SET/RESET of a tracked setting takes effect. */
+void px_session_after_success(px_conn *c, const char *sql, size_t len);
 
 /* ---- px_runner.c ---- */
 /* Starts sql[0..len) (copied) as one statement. On PX_OK px_query_stmt_done follows later

@@ -50,6 +50,7 @@ static const errmap_row TABLE[] = {
     {"schema \"*\" does not exist", "3F000"},
     {"database \"*\" does not exist", "3D000"},
     {"type \"*\" does not exist", "42704"},
+    {"cursor \"*\" does not exist", "34000"},
     {"role \"*\" does not exist", "42704"},
     {"user \"*\" does not exist", "42704"},
     {"index \"*\" does not exist", "42704"},

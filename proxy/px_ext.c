@@ -133,6 +133,24 @@ void px_ext_free(px_conn *c) {
   memset(&c->ext, 0, sizeof(c->ext));
 }
 
+void px_ext_discard(px_conn *c) {
+  px_ext *x = &c->ext;
+  for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
+    if (*pp != x->cur) {
+      px_ext_portal *q = *pp;
+      *pp = q->next;
+      portal_free(q);
+    } else {
+      pp = &(*pp)->next;
+    }
+  }
+  while (x->stmts != NULL) {
+    px_ext_stmt *s = x->stmts;
+    x->stmts = s->next;
+    stmt_free(s);
+  }
+}
+
 void px_ext_on_query(px_conn *c) {
   drop_stmt(c, "");
   drop_portal(c, "");
@@ -416,6 +434,16 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
     }
     infer_param_types(s);
   }
+  const char *local_col = s->empty ? NULL : px_session_local_column(s->sql, s->len);
+  if (local_col != NULL) {
+    /* A SHOW redwire answers itself: its one text column is known without a call. */
+    px_column col = {.name = local_col, .type = {.oid = 25, .typlen = -1, .typmod = -1}};
+    if (!cols_copy(&s->cols, &col, 1, true)) {
+      stmt_free(s);
+      oom(c);
+      return;
+    }
+  }
   if (s->name[0] == '\0') {
     drop_stmt(c, ""); /* the unnamed statement is replaced */
   }
@@ -641,6 +669,25 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
       px_conn_continue(c);
     }
     x->send_nodata = send_rowdesc;
+    return;
+  }
+  bool rows = false;
+  x->cur = p; /* DISCARD ALL keeps the portal running it */
+  px_local_rc lr = x->as_rollback
+                       ? PX_LOCAL_NO
+                       : px_session_local(c, p->run.sql, p->run.sql_len,
+                                          c->txn != PGW_TXN_IDLE || x->imp == PX_IMPLICIT_OPEN,
+                                          false, &rows, &e);
+  if (lr == PX_LOCAL_ERROR) {
+    ext_error(c, &e);
+    return;
+  }
+  if (lr == PX_LOCAL_DONE) {
+    /* redwire's own setting: answered without a call (Describe saw its columns at Parse). */
+    send_tag(c, &p->cmd, rows, rows ? 1 : 0, false);
+    p->state = PX_PORTAL_DONE;
+    p->answered = send_rowdesc && x->fused;
+    x->cur = NULL;
     return;
   }
   x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
@@ -963,6 +1010,9 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
     pgw_txn_status was = c->txn;
     c->txn = x->as_rollback ? PGW_TXN_IDLE : px_txn_after_success(c->txn, &p->cmd);
     x->imp = px_txn_implicit_after(x->imp, &p->cmd);
+    if (!x->as_rollback) {
+      px_session_after_success(c, p->run.sql, p->run.sql_len);
+    }
     if (was != PGW_TXN_IDLE && c->txn == PGW_TXN_IDLE) {
       /* COMMIT/ROLLBACK ended the block: its other portals end with it. */
       for (px_ext_portal **pp = &x->portals; *pp != NULL;) {

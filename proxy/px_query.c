@@ -80,6 +80,9 @@ static void command_complete(px_conn *c, const px_outcome *o) {
   }
   c->txn = q->as_rollback ? PGW_TXN_IDLE : px_txn_after_success(c->txn, cmd);
   q->imp = px_txn_implicit_after(q->imp, cmd);
+  if (!q->as_rollback) {
+    px_session_after_success(c, q->sql + q->stmts[q->cur].off, q->stmts[q->cur].len);
+  }
   PX_LOG_DEBUG(&c->srv->log, c->id, "CommandComplete %s", tag);
 }
 
@@ -98,6 +101,20 @@ static bool run_statement(px_conn *c) {
   }
   const char *sql = q->as_rollback ? "ROLLBACK" : q->sql + st->off;
   size_t len = q->as_rollback ? strlen("ROLLBACK") : st->len;
+  bool rows = false;
+  px_local_rc lr =
+      q->as_rollback
+          ? PX_LOCAL_NO
+          : px_session_local(c, sql, len, c->txn != PGW_TXN_IDLE || q->n > 1, true, &rows, &e);
+  if (lr == PX_LOCAL_ERROR) {
+    stmt_error(c, &e);
+    return false;
+  }
+  if (lr == PX_LOCAL_DONE) {
+    px_outcome o = {.kind = PX_OUT_OK, .has_result_set = rows, .rows = rows ? 1 : 0};
+    command_complete(c, &o); /* redwire's own setting: no call */
+    return false;
+  }
   int32_t pos_base = pgw_sql_char_position(q->sql, st->off) - 1;
   bool allow_new = !q->api_called && c->txn == PGW_TXN_IDLE;
   bool need_count = !q->as_rollback && cmd->style != PGW_TAG_PLAIN;

@@ -43,6 +43,10 @@ void px_startup_login_ok(px_conn *c) {
     fatal(c, "XX000", "could not generate a cancel key");
     return;
   }
+  if (!px_session_start(c)) {
+    out_of_memory(c);
+    return;
+  }
   pgw_wr w;
   pgw_wr_init(&w, &c->out);
   pgw_enc_auth_ok(&w);
@@ -175,6 +179,7 @@ static void on_startup(px_conn *c, const pgw_msg *m) {
   size_t n_unrec = 0;
   for (size_t i = 0; i < su.nparams; i++) {
     const pgw_kv *kv = &su.params[i];
+    px_session_startup_param(c, kv->name.ptr, kv->value.ptr);
     if (strncmp(kv->name.ptr, "_pq_.", 5) == 0) {
       unrecognized[n_unrec++] = kv->name.ptr;
     } else if (strcmp(kv->name.ptr, "client_encoding") == 0 &&

@@ -171,9 +171,9 @@ static uint16_t get_u16(const uint8_t *p) {
 }
 
 /* One backend message, compactly: T[name:oid:format,...] t[oid,...] D[v|v] (NULL as ~),
- * C<tag> E<sqlstate> Z<status>, and the acknowledgements by their type byte (1 2 3 n s I).
- * NoticeResponse and ParameterStatus are left out (PostgreSQL may send notices redwire does not
- * get from the Data API). */
+ * C<tag> E<sqlstate> Z<status> S<name=value>, and the acknowledgements by their type byte
+ * (1 2 3 n s I). NoticeResponse is left out (PostgreSQL may send notices redwire does not get
+ * from the Data API). */
 static void render(const ew_msg *m, FILE *out) {
   const uint8_t *p = m->buf;
   switch (m->type) {
@@ -239,8 +239,10 @@ static void render(const ew_msg *m, FILE *out) {
   case 'Z':
     fprintf(out, "Z%c ", p[0]);
     break;
-  case 'N':
   case 'S':
+    fprintf(out, "S<%s=%s> ", (const char *)p, (const char *)p + strlen((const char *)p) + 1);
+    break;
+  case 'N':
     break;
   default:
     fprintf(out, "%c ", m->type);
@@ -390,6 +392,35 @@ int main(int argc, char **argv) {
   SCENARIO("closed", describe(x, 'S', "s1"); sync(x));
   SCENARIO("simple-query-between", parse(x, "", "select 7"); sync(x); query(x, "select 8");
            bind(x, "", "", -1); sync(x));
+  /* Cursors within the session: DECLARE … WITH HOLD survives COMMIT, FETCH pages through it
+   * (Tableau, psqlODBC's UseDeclareFetch); simple Query and extended protocol mixed. */
+  SCENARIO("cursor", simple_ext(x, "begin");
+           simple_ext(x, "declare xw_c cursor with hold for "
+                         "select g from generate_series(1, 5) g order by g");
+           simple_ext(x, "fetch 2 from xw_c"); simple_ext(x, "commit");
+           query(x, "fetch 2 from xw_c"); simple_ext(x, "fetch all from xw_c");
+           simple_ext(x, "close xw_c"));
+  SCENARIO("cursor-gone~", simple_ext(x, "fetch 1 from xw_c"));
+  /* Session settings: ParameterStatus when a reported one changes, SHOW, range checks. */
+  SCENARIO("set-app", simple_ext(x, "set application_name = 'xw app'"));
+  SCENARIO("show-app", simple_ext(x, "show application_name"));
+  SCENARIO("set-app-same", simple_ext(x, "set application_name to 'xw app'"));
+  SCENARIO("set-efd", simple_ext(x, "set extra_float_digits = 3");
+           simple_ext(x, "show extra_float_digits"));
+  SCENARIO("set-efd-bad", simple_ext(x, "set extra_float_digits = 9"));
+  SCENARIO("set-efd-negative", simple_ext(x, "set extra_float_digits to -2");
+           simple_ext(x, "show extra_float_digits"); simple_ext(x, "reset extra_float_digits"));
+  SCENARIO("set-datestyle", simple_ext(x, "set datestyle = 'sql, dmy'");
+           simple_ext(x, "set DateStyle to iso"); simple_ext(x, "reset datestyle"));
+  SCENARIO("set-encoding", simple_ext(x, "set client_encoding = 'utf8'"));
+  SCENARIO("set-readonly", simple_ext(x, "set server_encoding = 'LATIN1'"));
+  SCENARIO("discard-in-block", simple_ext(x, "begin"); simple_ext(x, "discard all");
+           simple_ext(x, "rollback"));
+  /* DISCARD ALL: settings, prepared statements and temporary tables are gone. */
+  SCENARIO("discard", simple_ext(x, "discard all"));
+  SCENARIO("discard-stmt-gone", describe(x, 'S', "i"); sync(x));
+  SCENARIO("discard-temp-gone~", simple_ext(x, "select count(*) from xw_t"));
+  SCENARIO("discard-app", simple_ext(x, "show application_name"));
   free(m);
   return ok ? 0 : 1;
 }

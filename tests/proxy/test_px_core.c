@@ -15,6 +15,7 @@
 
 #include "px_auth.h"
 #include "px_features.h"
+#include "px_session.h"
 #include "px_sink.h"
 #include "px_txn.h"
 
@@ -758,6 +759,77 @@ static void test_sink_extended(void **state) {
   assert_int_equal(r.len, 0);
 }
 
+static void expect_set(const char *sql, px_set_kind kind, px_param_id id, bool local,
+                       const char *value) {
+  px_set_stmt st;
+  bool ok = px_set_parse(sql, strlen(sql), &st);
+  if (kind == PX_SET_NONE) {
+    if (ok) {
+      fail_msg("%s: recognised as kind %d", sql, st.kind);
+    }
+    return;
+  }
+  if (!ok || st.kind != kind || st.id != id || st.local != local) {
+    fail_msg("%s: got ok=%d kind=%d id=%d local=%d", sql, ok, st.kind, st.id, st.local);
+  }
+  if (value != NULL) {
+    assert_string_equal(st.value, value);
+  }
+}
+
+static void test_set_parse(void **state) {
+  (void)state;
+  expect_set("SET application_name = 'Foo ''Bar'''", PX_SET_SET, PX_PARAM_APPLICATION_NAME, false,
+             "Foo 'Bar'");
+  expect_set("set Application_Name TO Metabase", PX_SET_SET, PX_PARAM_APPLICATION_NAME, false,
+             "metabase");
+  expect_set("set extra_float_digits = -2;", PX_SET_SET, PX_PARAM_EXTRA_FLOAT_DIGITS, false, "-2");
+  expect_set("SET SESSION extra_float_digits TO 3", PX_SET_SET, PX_PARAM_EXTRA_FLOAT_DIGITS, false,
+             "3");
+  expect_set("set local datestyle = iso, dmy", PX_SET_SET, PX_PARAM_DATESTYLE, true, "iso, dmy");
+  expect_set("set \"DateStyle\" to 'SQL, DMY'", PX_SET_SET, PX_PARAM_DATESTYLE, false, "SQL, DMY");
+  expect_set("SET TIME ZONE 'Europe/Paris'", PX_SET_SET, PX_PARAM_TIMEZONE, false, "Europe/Paris");
+  expect_set("set timezone = 'UTC'", PX_SET_SET, PX_PARAM_TIMEZONE, false, "UTC");
+  expect_set("SET TIME ZONE LOCAL", PX_SET_RESET, PX_PARAM_TIMEZONE, false, NULL);
+  expect_set("set search_path = a, \"B\"", PX_SET_SET, PX_PARAM_OTHER, false, "a, B");
+  expect_set("set work_mem to default", PX_SET_RESET, PX_PARAM_OTHER, false, NULL);
+  expect_set("RESET application_name", PX_SET_RESET, PX_PARAM_APPLICATION_NAME, false, NULL);
+  expect_set("reset all", PX_SET_RESET_ALL, PX_PARAM_OTHER, false, NULL);
+  expect_set("show server_version", PX_SET_SHOW, PX_PARAM_SERVER_VERSION, false, NULL);
+  expect_set("SHOW TIME ZONE", PX_SET_SHOW, PX_PARAM_TIMEZONE, false, NULL);
+  expect_set("/* c */ DISCARD ALL;", PX_SET_DISCARD_ALL, PX_PARAM_OTHER, false, NULL);
+  /* Not settings statements (or not ones redwire looks at). */
+  expect_set("discard temp", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  expect_set("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+             PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  expect_set("set session authorization bob", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  expect_set("set application_name =", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  expect_set("select 'set x = 1'", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  expect_set("show", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+  char big[PX_SET_VALUE_MAX + 64];
+  snprintf(big, sizeof big, "set application_name = '%0*d'", PX_SET_VALUE_MAX, 7);
+  expect_set(big, PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
+}
+
+static void test_datestyle_canon(void **state) {
+  (void)state;
+  char out[32];
+  pgw_error e;
+  assert_true(px_datestyle_canon("ISO, MDY", "sql, dmy", out, sizeof out, &e));
+  assert_string_equal(out, "SQL, DMY");
+  assert_true(px_datestyle_canon("SQL, DMY", "iso", out, sizeof out, &e));
+  assert_string_equal(out, "ISO, DMY");
+  assert_true(px_datestyle_canon("ISO, MDY", "german", out, sizeof out, &e));
+  assert_string_equal(out, "German, DMY");
+  assert_true(px_datestyle_canon("ISO, MDY", "Postgres,European", out, sizeof out, &e));
+  assert_string_equal(out, "Postgres, DMY");
+  assert_true(px_datestyle_canon("ISO, DMY", "US", out, sizeof out, &e));
+  assert_string_equal(out, "ISO, MDY");
+  assert_false(px_datestyle_canon("ISO, MDY", "iso, klingon", out, sizeof out, &e));
+  assert_string_equal(e.sqlstate, "22023");
+  assert_false(px_datestyle_canon("ISO, MDY", "iso, sql", out, sizeof out, &e));
+}
+
 static void test_sink_output_cap(void **state) {
   (void)state;
   /* The output buffer's cap is hit mid-row: 54000, and the half row is gone. */
@@ -794,6 +866,8 @@ int main(void) {
       cmocka_unit_test(test_sink_page_retry),
       cmocka_unit_test(test_sink_output_cap),
       cmocka_unit_test(test_sink_extended),
+      cmocka_unit_test(test_set_parse),
+      cmocka_unit_test(test_datestyle_canon),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,287 @@
+/* px_session_conn.c — a connection's session settings (the model is in px_session.h): redwire's
+ * own settings answered locally, tracked service settings, ParameterStatus before ReadyForQuery
+ * for every reported setting whose value changed, and DISCARD ALL as a fresh Data API session. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "px_conn.h"
+
+/* Settings PostgreSQL reports with ParameterStatus (GUC_REPORT) among those redwire knows. */
+static bool reported(px_param_id id) {
+  return id != PX_PARAM_EXTRA_FLOAT_DIGITS && id != PX_PARAM_OTHER;
+}
+
+/* Settings whose value redwire holds itself (SHOW and SET answered without a call). */
+static bool own(px_param_id id) {
+  switch (id) {
+  case PX_PARAM_APPLICATION_NAME:
+  case PX_PARAM_CLIENT_ENCODING:
+  case PX_PARAM_EXTRA_FLOAT_DIGITS:
+  case PX_PARAM_SERVER_VERSION:
+  case PX_PARAM_SERVER_ENCODING:
+  case PX_PARAM_INTEGER_DATETIMES:
+  case PX_PARAM_IS_SUPERUSER:
+  case PX_PARAM_SESSION_AUTHORIZATION:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool read_only(px_param_id id) {
+  return id == PX_PARAM_SERVER_VERSION || id == PX_PARAM_SERVER_ENCODING ||
+         id == PX_PARAM_INTEGER_DATETIMES || id == PX_PARAM_IS_SUPERUSER;
+}
+
+/* Sets cur[id] (copied); false when out of memory (the old value stays). */
+static bool set_cur(px_conn *c, px_param_id id, const char *v) {
+  char *d = strdup(v);
+  if (d == NULL) {
+    return false;
+  }
+  free(c->sess.cur[id]);
+  c->sess.cur[id] = d;
+  return true;
+}
+
+/* The value a setting has in a fresh session (what login reported). */
+static const char *default_of(const px_conn *c, px_param_id id) {
+  switch (id) {
+  case PX_PARAM_APPLICATION_NAME:
+    return c->sess.startup_app != NULL ? c->sess.startup_app : "";
+  case PX_PARAM_CLIENT_ENCODING:
+  case PX_PARAM_SERVER_ENCODING:
+    return "UTF8";
+  case PX_PARAM_EXTRA_FLOAT_DIGITS:
+    return c->sess.startup_efd != NULL ? c->sess.startup_efd : "1";
+  case PX_PARAM_DATESTYLE:
+    return "ISO, MDY";
+  case PX_PARAM_INTERVALSTYLE:
+    return "postgres";
+  case PX_PARAM_TIMEZONE:
+    return "UTC";
+  case PX_PARAM_STANDARD_CONFORMING_STRINGS:
+  case PX_PARAM_INTEGER_DATETIMES:
+    return "on";
+  case PX_PARAM_SERVER_VERSION:
+    return px_conn_conf(c)->redwire.server_version;
+  case PX_PARAM_IS_SUPERUSER:
+    return "off";
+  case PX_PARAM_SESSION_AUTHORIZATION:
+    return c->user != NULL ? c->user : "";
+  default:
+    return "";
+  }
+}
+
+/* extra_float_digits: an integer in -15..3, as PostgreSQL checks it. */
+static bool efd_ok(const char *v, char *canon, size_t cap, pgw_error *err) {
+  char *end = NULL;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (end == v || *end != '\0' || errno != 0) {
+    pgw_error_set(err, "ERROR", "22023",
+                  "invalid value for parameter \"extra_float_digits\": \"%s\"", v);
+    return false;
+  }
+  if (n < -15 || n > 3) {
+    pgw_error_set(err, "ERROR", "22023",
+                  "%ld is outside the valid range for parameter \"extra_float_digits\" (-15 .. 3)",
+                  n);
+    return false;
+  }
+  snprintf(canon, cap, "%ld", n);
+  return true;
+}
+
+void px_session_startup_param(px_conn *c, const char *name, const char *value) {
+  char canon[16];
+  pgw_error e;
+  if (strcmp(name, "extra_float_digits") == 0 && efd_ok(value, canon, sizeof canon, &e)) {
+    free(c->sess.startup_efd);
+    c->sess.startup_efd = strdup(canon);
+  }
+}
+
+bool px_session_start(px_conn *c) {
+  free(c->sess.startup_app);
+  c->sess.startup_app = strdup(c->app_name != NULL ? c->app_name : "");
+  if (c->sess.startup_app == NULL) {
+    return false;
+  }
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    px_param_id id = (px_param_id)i;
+    if (!set_cur(c, id, default_of(c, id))) {
+      return false;
+    }
+    free(c->sess.sent[i]);
+    c->sess.sent[i] = strdup(c->sess.cur[i]); /* login reports every one of them */
+    if (c->sess.sent[i] == NULL) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void px_session_free(px_conn *c) {
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    free(c->sess.cur[i]);
+    free(c->sess.sent[i]);
+  }
+  free(c->sess.startup_app);
+  free(c->sess.startup_efd);
+  memset(&c->sess, 0, sizeof(c->sess));
+}
+
+void px_session_report(px_conn *c, pgw_wr *w) {
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    px_param_id id = (px_param_id)i;
+    const char *cur = c->sess.cur[i], *sent = c->sess.sent[i];
+    if (!reported(id) || cur == NULL || (sent != NULL && strcmp(cur, sent) == 0)) {
+      continue;
+    }
+    pgw_enc_parameter_status(w, px_param_name(id), cur);
+    char *d = strdup(cur);
+    if (d != NULL) {
+      free(c->sess.sent[i]);
+      c->sess.sent[i] = d;
+    }
+  }
+}
+
+const char *px_session_local_column(const char *sql, size_t len) {
+  px_set_stmt st;
+  if (!px_set_parse(sql, len, &st) || st.kind != PX_SET_SHOW || !own(st.id)) {
+    return NULL;
+  }
+  return px_param_name(st.id);
+}
+
+/* DISCARD ALL: the next statement opens a new Data API session, so everything the old one held
+ * (temporary tables, cursors, prepared statements, settings) is gone at once; the old session
+ * expires on the service after its keep-alive. */
+static void discard_all(px_conn *c) {
+  PX_LOG_INFO(&c->srv->log, c->id, "DISCARD ALL: leaving Data API session %s",
+              c->session_id != NULL ? c->session_id : "(none)");
+  free(c->session_id);
+  c->session_id = NULL;
+  px_ext_discard(c);
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    px_param_id id = (px_param_id)i;
+    (void)set_cur(c, id, default_of(c, id));
+  }
+}
+
+px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_block, bool rowdesc,
+                             bool *has_rows, pgw_error *err) {
+  *has_rows = false;
+  px_set_stmt st;
+  if (!px_set_parse(sql, len, &st)) {
+    return PX_LOCAL_NO;
+  }
+  switch (st.kind) {
+  case PX_SET_SHOW: {
+    if (!own(st.id)) {
+      return PX_LOCAL_NO;
+    }
+    const char *v = c->sess.cur[st.id] != NULL ? c->sess.cur[st.id] : default_of(c, st.id);
+    pgw_wr w;
+    pgw_wr_init(&w, &c->out);
+    if (rowdesc) {
+      pgw_field f = {.name = px_param_name(st.id), .type_oid = 25, .typlen = -1, .typmod = -1};
+      pgw_enc_row_description(&w, &f, 1);
+    }
+    pgw_datarow r;
+    pgw_enc_datarow_begin(&r, &w, 1);
+    pgw_enc_datarow_field(&r, v, strlen(v));
+    pgw_enc_datarow_end(&r);
+    if (!px_conn_check(c, &w, "SHOW result")) {
+      return PX_LOCAL_DONE; /* the connection is closing */
+    }
+    *has_rows = true;
+    return PX_LOCAL_DONE;
+  }
+  case PX_SET_SET:
+  case PX_SET_RESET: {
+    if (!own(st.id) || st.id == PX_PARAM_SESSION_AUTHORIZATION) {
+      return PX_LOCAL_NO;
+    }
+    if (read_only(st.id)) {
+      pgw_error_set(err, "ERROR", "55P02", "parameter \"%s\" cannot be changed",
+                    px_param_name(st.id));
+      return PX_LOCAL_ERROR;
+    }
+    char canon[PX_SET_VALUE_MAX];
+    const char *v = st.kind == PX_SET_RESET ? default_of(c, st.id) : st.value;
+    if (st.kind == PX_SET_SET && st.id == PX_PARAM_EXTRA_FLOAT_DIGITS) {
+      if (!efd_ok(st.value, canon, sizeof canon, err)) {
+        return PX_LOCAL_ERROR;
+      }
+      v = canon;
+    }
+    if (st.kind == PX_SET_SET && st.id == PX_PARAM_CLIENT_ENCODING) {
+      if (!px_auth_client_encoding_ok(st.value)) {
+        pgw_error_set(err, "ERROR", "22023",
+                      "invalid value for parameter \"client_encoding\": \"%s\"", st.value);
+        pgw_error_detail(err, "redwire, like Redshift, only speaks UTF8.");
+        return PX_LOCAL_ERROR;
+      }
+      v = "UTF8";
+    }
+    if (!st.local && !set_cur(c, st.id, v)) { /* SET LOCAL of redwire's own: no lasting effect */
+      pgw_error_set(err, "ERROR", "53200", "out of memory");
+      return PX_LOCAL_ERROR;
+    }
+    return PX_LOCAL_DONE;
+  }
+  case PX_SET_DISCARD_ALL:
+    if (in_block) {
+      pgw_error_set(err, "ERROR", "25001", "DISCARD ALL cannot run inside a transaction block");
+      return PX_LOCAL_ERROR;
+    }
+    discard_all(c);
+    return PX_LOCAL_DONE;
+  case PX_SET_RESET_ALL:
+  case PX_SET_NONE:
+  default:
+    return PX_LOCAL_NO;
+  }
+}
+
+void px_session_after_success(px_conn *c, const char *sql, size_t len) {
+  px_set_stmt st;
+  if (sql == NULL || !px_set_parse(sql, len, &st) || st.local) {
+    return;
+  }
+  if (st.kind == PX_SET_RESET_ALL) {
+    for (int i = 0; i < PX_PARAM_COUNT; i++) {
+      px_param_id id = (px_param_id)i;
+      if (!read_only(id)) {
+        (void)set_cur(c, id, default_of(c, id));
+      }
+    }
+    return;
+  }
+  if ((st.kind != PX_SET_SET && st.kind != PX_SET_RESET) || own(st.id) || st.id == PX_PARAM_OTHER) {
+    return;
+  }
+  if (st.kind == PX_SET_RESET) {
+    (void)set_cur(c, st.id, default_of(c, st.id));
+    return;
+  }
+  char canon[64];
+  pgw_error e;
+  if (st.id == PX_PARAM_DATESTYLE &&
+      px_datestyle_canon(c->sess.cur[st.id], st.value, canon, sizeof canon, &e)) {
+    (void)set_cur(c, st.id, canon);
+  } else if (st.id == PX_PARAM_STANDARD_CONFORMING_STRINGS) {
+    bool on = strcmp(st.value, "on") == 0 || strcmp(st.value, "true") == 0 ||
+              strcmp(st.value, "1") == 0 || strcmp(st.value, "yes") == 0;
+    (void)set_cur(c, st.id, on ? "on" : "off");
+  } else if (st.id == PX_PARAM_INTERVALSTYLE) {
+    (void)set_cur(c, st.id, st.value); /* postgres, postgres_verbose, sql_standard, iso_8601 */
+  } else {
+    (void)set_cur(c, st.id, st.value);
+  }
+}
