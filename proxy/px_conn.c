@@ -103,7 +103,8 @@ static void conn_free(px_conn *c) {
 }
 
 void px_conn_maybe_free(px_conn *c) {
-  if (c->state == PX_CONN_CLOSING && c->pending_closes == 0 && c->pending_calls == 0) {
+  if (c->state == PX_CONN_CLOSING && c->pending_closes == 0 && c->pending_calls == 0 &&
+      !px_farewell_start(c)) {
     conn_free(c);
   }
 }

@@ -170,6 +170,7 @@ struct px_conn {
   bool in_process;        /* px_conn_process is on the stack */
   bool skip_to_sync;      /* after an error in the extended protocol: discard until Sync */
   bool close_after_query; /* draining: end the connection after the running query */
+  bool farewell_done;     /* the closing ROLLBACK was started (or not needed) */
   pgw_buf in;             /* owned; bytes read, not yet decoded; capped by max_message_size */
   pgw_buf out;            /* owned; encoded, not yet handed to uv_write */
   pgw_buf wbuf;           /* owned; the bytes of the write in flight */
@@ -237,6 +238,12 @@ PX_MUSTCHECK px_status px_conn_start_tls(px_conn *c, bool direct);
 void px_conn_maybe_free(px_conn *c);
 
 const conf_settings *px_conn_conf(const px_conn *c);
+
+/* ---- px_farewell.c ---- */
+/* Called once the closing connection is unreferenced: when its Data API session may hold a
+ * transaction, starts a ROLLBACK on it (the connection stays referenced until it ends) and
+ * returns true; false when there is nothing to end and c can be freed now. */
+bool px_farewell_start(px_conn *c);
 
 /* ---- px_startup.c ---- */
 void px_startup_on_message(px_conn *c, const pgw_msg *m);
