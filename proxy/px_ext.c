@@ -273,19 +273,25 @@ static bool execute_follows(const px_conn *c, const pgw_msg *m, const char *name
   return strcmp(ex.portal.ptr, name) == 0;
 }
 
-/* Another Execute is buffered after *m, before the next Sync; with `fused` the first Execute
- * after m is the one being answered with m (a Describe) and does not count. */
-static bool another_execute(const px_conn *c, const pgw_msg *m, bool fused) {
+/* Another statement will run before the next Sync: an Execute of another portal, or of this
+ * one after a Bind has replaced it, is buffered after *m. Executes that resume the portal `name`
+ * (row limits, the one fused with a Describe) run no statement and do not count. */
+static bool another_execute(const px_conn *c, const pgw_msg *m, const char *name) {
   pgw_msg cur = *m, n;
+  bool rebound = false;
   while (next_msg(c, &cur, &n)) {
     if (n.type == PGW_FE_SYNC || n.type == PGW_FE_QUERY) {
       return false;
     }
-    if (n.type == PGW_FE_EXECUTE) {
-      if (!fused) {
-        return true;
-      }
-      fused = false;
+    pgw_fe_bind b;
+    if (n.type == PGW_FE_BIND && pgw_decode_bind(&n, &b) == PGW_OK &&
+        strcmp(b.portal.ptr, name) == 0) {
+      rebound = true;
+    }
+    pgw_fe_execute ex;
+    if (n.type == PGW_FE_EXECUTE && pgw_decode_execute(&n, &ex) == PGW_OK &&
+        (rebound || strcmp(ex.portal.ptr, name) != 0)) {
+      return true;
     }
     if (n.body == NULL) {
       return false; /* an empty body cannot be located to read on (Flush) */
@@ -657,7 +663,7 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
     return;
   }
   if (c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE && p->cmd.txn == PGW_TXN_OP_NONE &&
-      another_execute(c, m, send_rowdesc && x->fused)) {
+      another_execute(c, m, p->name)) {
     /* Several Executes before one Sync share a transaction, as in PostgreSQL. */
     x->step = PX_EXT_BEGIN;
     x->cur = p;

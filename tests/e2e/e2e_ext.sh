@@ -33,8 +33,24 @@ if ! diff -u "$E2E_TMP/direct.n" "$E2E_TMP/redwire.n" >"$E2E_TMP/diff"; then
 fi
 e2e_log "ok: $(wc -l <"$E2E_TMP/redwire.n") extended-protocol scenarios answered as PostgreSQL answers them"
 
-# --- pgbench in both extended modes, with the Data API calls counted ----------------------------
+# --- Data API calls of the typical sequences (docs/extended-protocol.md), each on a new connection
 counters=(calls.ExecuteStatement calls.DescribeStatement calls.GetStatementResult calls.total)
+calls_of() {
+  emu_reset_stats
+  "$probe" "$REDWIRE_HOST" "$REDWIRE_PORT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$1" \
+    >"$E2E_TMP/calls.txt" || e2e_fail "call sequence $1 failed: $(cat "$E2E_TMP/calls.txt")"
+  grep -q 'E<' "$E2E_TMP/calls.txt" && e2e_fail "call sequence $1 got an error: $(cat "$E2E_TMP/calls.txt")"
+  e2e_expect_eq "Data API calls (Execute Describe GetResult total) of $1" "$2" \
+    "$(emu_stats "${counters[@]}" | tr '\n' ' ' | sed 's/ $//')"
+}
+calls_of describe-stmt "1 0 1 2"              # the zero-row form, once
+calls_of describe-stmt-twice "1 0 1 2"        # the columns are kept with the statement
+calls_of exec-params "1 0 1 2"                # Describe + Execute in one run, as a simple Query
+calls_of describe-flush-execute "1 0 2 3"     # Describe runs it; Execute fetches the page again
+calls_of row-limit "1 0 3 4"                  # each resuming Execute re-reads the page, no re-run
+calls_of pipeline-two "4 0 2 6"               # BEGIN, two statements, COMMIT at Sync
+
+# --- pgbench in both extended modes, with the Data API calls counted ----------------------------
 runs=10
 cat >"$E2E_TMP/select.sql" <<'SQL'
 select g, 'v' || g as t from generate_series(1, 3) g;

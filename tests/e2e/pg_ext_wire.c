@@ -282,9 +282,54 @@ static bool run(int fd, ew_msg *m, const char *name, const xbuf *x) {
     ok = run(fd, m, label, x) && ok;                                                               \
   } while (0)
 
+/* The sequences e2e_ext counts Data API calls for, one per connection (see e2e_ext.sh). */
+static bool call_sequence(int fd, ew_msg *m, const char *which) {
+  xbuf x_ = {.n = 0};
+  xbuf *x = &x_;
+  const char *five = "select g from generate_series(1, 5) g";
+  if (strcmp(which, "describe-stmt") == 0) {
+    parse(x, "s", five);
+    describe(x, 'S', "s");
+    sync(x);
+  } else if (strcmp(which, "describe-stmt-twice") == 0) {
+    parse(x, "s", five);
+    describe(x, 'S', "s");
+    sync(x);
+    describe(x, 'S', "s");
+    sync(x);
+  } else if (strcmp(which, "exec-params") == 0) {
+    simple_ext(x, five);
+  } else if (strcmp(which, "describe-flush-execute") == 0) {
+    parse(x, "", five);
+    bind(x, "", "", -1);
+    describe(x, 'P', "");
+    flush(x);
+    execute(x, "", 0);
+    sync(x);
+  } else if (strcmp(which, "row-limit") == 0) {
+    parse(x, "", five);
+    bind(x, "p", "", -1);
+    execute(x, "p", 2);
+    execute(x, "p", 2);
+    execute(x, "p", 0);
+    sync(x);
+  } else if (strcmp(which, "pipeline-two") == 0) {
+    parse(x, "", "select 1");
+    bind(x, "", "", -1);
+    execute(x, "", 0);
+    bind(x, "", "", -1);
+    execute(x, "", 0);
+    sync(x);
+  } else {
+    fprintf(stderr, "pg_ext_wire: no call sequence %s\n", which);
+    return false;
+  }
+  return run(fd, m, which, x);
+}
+
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: pg_ext_wire HOST PORT USER PASSWORD\n");
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: pg_ext_wire HOST PORT USER PASSWORD [CALL-SEQUENCE]\n");
     return 2;
   }
   ew_target t = {.host = argv[1], .port = argv[2], .user = argv[3], .password = argv[4]};
@@ -295,6 +340,11 @@ int main(int argc, char **argv) {
   ew_msg *m = malloc(sizeof(*m));
   if (m == NULL || ew_login(fd, &t, m, false) != EW_OK) {
     return 1;
+  }
+  if (argc == 6) {
+    bool done = call_sequence(fd, m, argv[5]);
+    free(m);
+    return done ? 0 : 1;
   }
   bool ok = true;
   const char *five = "select g, g * 2 as d from generate_series(1, 5) g";
