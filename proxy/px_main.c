@@ -8,6 +8,8 @@
 #include "dapi_multi.h"
 #include "px_features.h"
 #include "px_server.h"
+#include "px_tls.h"
+#include "px_userlist.h"
 
 static void print_diags(const conf_diags *d) {
   for (size_t i = 0; i < d->count; i++) {
@@ -30,6 +32,34 @@ static int write_pid_file(const char *path) {
   }
   fprintf(f, "%ld\n", (long)uv_os_getpid());
   return fclose(f) == 0 ? 0 : -1;
+}
+
+/* --check-config also reads the files the settings name, as a start would: the TLS certificate,
+ * key and CA, and auth_file. */
+static bool check_files(const conf_settings *conf) {
+  char why[400];
+  bool ok = true;
+  if (conf->redwire.client_tls_sslmode != CONF_SSLMODE_DISABLE) {
+    SSL_CTX *ctx = px_tls_ctx_new(&conf->redwire, why, sizeof why);
+    if (ctx == NULL) {
+      fprintf(stderr, "redwire: error: TLS: %s\n", why);
+      ok = false;
+    }
+    SSL_CTX_free(ctx);
+  }
+  if (conf->redwire.auth_mode == CONF_AUTH_USERLIST) {
+    auth_userlist users;
+    size_t n_plain = 0;
+    if (px_userlist_load(conf->redwire.auth_file, &users, &n_plain, why, sizeof why) != PX_OK) {
+      fprintf(stderr, "redwire: error: %s\n", why);
+      ok = false;
+    } else if (n_plain > 0) {
+      fprintf(stderr, "redwire: warning: auth_file %s holds %zu plain-text password(s)\n",
+              conf->redwire.auth_file, n_plain);
+    }
+    auth_userlist_free(&users);
+  }
+  return ok;
 }
 
 int main(int argc, char **argv, char **envp) {
@@ -67,6 +97,11 @@ int main(int argc, char **argv, char **envp) {
     printf("%s\n", conf_version_text());
     return 0;
   case CONF_ACTION_CHECK_CONFIG:
+    if (!check_files(conf)) {
+      fprintf(stderr, "redwire: configuration rejected\n");
+      conf_free(conf);
+      return 1;
+    }
     printf("redwire: configuration OK (%zu warning(s))\n", warnings);
     conf_free(conf);
     return 0;

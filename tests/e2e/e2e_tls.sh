@@ -129,6 +129,13 @@ grep -q "client_tls_key_file .* cannot load the private key" "$OWN_LOG" ||
 got=$(own_psql "sslmode=verify-full sslrootcert=$D/otherca.crt" "select 'kept'")
 e2e_expect_eq "old certificate kept after a failed reload" kept "$got"
 own_redwire_stop
+# --check-config reads the files too.
+if out=$(env -i PATH="$PATH" "$REDWIRE_BUILD_DIR/redwire" --check-config -c "$OWN_INI" 2>&1); then
+  e2e_fail "--check-config accepted a broken client_tls_key_file"
+fi
+grep -q "error: TLS: client_tls_key_file .* cannot load the private key" <<<"$out" ||
+  e2e_fail "--check-config: unexpected output: $out"
+e2e_log "ok: --check-config names the broken key file"
 
 # ---- client certificates: verify-ca checks the chain, verify-full also the CN = user --------
 tls_make_cert "$D" ca client-ok "$AWS_ACCESS_KEY_ID"
