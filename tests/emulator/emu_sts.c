@@ -391,6 +391,15 @@ static void assume(emu_server *srv, const emu_request *req, emu_response *resp, 
     sts_error(srv, resp, req, 400, "ValidationError", "Invalid ARN: the role ARN is malformed");
     return;
   }
+  size_t slen = strlen(session);
+  if (slen < 2 || slen > 64) {
+    sts_error(srv, resp, req, 400, "ValidationError",
+              slen < 2 ? "1 validation error detected: Value at 'roleSessionName' failed to "
+                         "satisfy constraint: Member must have length greater than or equal to 2"
+                       : "1 validation error detected: Value at 'roleSessionName' failed to "
+                         "satisfy constraint: Member must have length less than or equal to 64");
+    return;
+  }
   if (!session_name_ok(session)) {
     sts_error(srv, resp, req, 400, "ValidationError",
               "1 validation error detected: Value at 'roleSessionName' failed to satisfy "
