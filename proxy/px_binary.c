@@ -15,8 +15,11 @@
 #include "px_text_int.h"
 
 enum {
+  OID_CHAR = 18,
   OID_NAME = 19,
   OID_OID = 26,
+  OID_XID = 28,
+  OID_CID = 29,
   OID_JSON = 114,
   OID_XML = 142,
   OID_UNKNOWN = 705,
@@ -44,8 +47,11 @@ bool px_binary_supported(const px_coltype *t) {
   case PX_OID_BPCHAR:
   case PX_OID_VARCHAR:
   case PX_OID_NUMERIC:
+  case OID_CHAR:
   case OID_NAME:
   case OID_OID:
+  case OID_XID:
+  case OID_CID:
   case OID_JSON:
   case OID_XML:
   case OID_UNKNOWN:
@@ -112,7 +118,9 @@ static px_text_rc put_int(pgw_datarow *row, const px_coltype *t, const dapi_resu
     px__put_be32(b, (uint32_t)(int32_t)v);
     pgw_enc_datarow_field(row, b, 4);
     return PX_TEXT_OK;
-  case OID_OID: /* oidsend: unsigned 32 bits */
+  case OID_OID: /* oidsend, xidsend, cidsend: unsigned 32 bits */
+  case OID_XID:
+  case OID_CID:
     if (v < 0 || v > UINT32_MAX)
       return PX_TEXT_EINVAL;
     px__put_be32(b, (uint32_t)v);
@@ -178,6 +186,18 @@ static int hex_value(char c) {
   return -1;
 }
 
+/* "char" (pg_catalog's one-byte type, e.g. relkind, which Npgsql reads in binary): charsend is
+ * the byte. Its text (charout) is the byte itself, "" for 0, and "\ooo" in octal for bytes with
+ * the high bit set; charin reads that octal form back and otherwise takes the first byte. */
+static px_text_rc put_char(pgw_datarow *row, const char *s, size_t n) {
+  uint8_t b = n > 0 ? (uint8_t)s[0] : 0;
+  if (n == 4 && s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7' &&
+      s[3] >= '0' && s[3] <= '7')
+    b = (uint8_t)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
+  pgw_enc_datarow_field(row, &b, 1);
+  return PX_TEXT_OK;
+}
+
 /* uuid_in's forms: 32 hex digits, a '-' allowed after any group of four, optionally in braces. */
 static px_text_rc put_uuid(pgw_datarow *row, const char *s, size_t n) {
   if (n >= 2 && s[0] == '{' && s[n - 1] == '}') {
@@ -229,7 +249,11 @@ px_text_rc px_binary_field(pgw_datarow *row, const px_coltype *t, const dapi_res
   case PX_OID_INT4:
   case PX_OID_INT8:
   case OID_OID:
+  case OID_XID:
+  case OID_CID:
     return put_int(row, t, f, s, n);
+  case OID_CHAR:
+    return is_string ? put_char(row, s, n) : PX_TEXT_EINVAL;
   case PX_OID_FLOAT4:
   case PX_OID_FLOAT8:
     return put_float(row, t, f, s, n);

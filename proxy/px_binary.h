@@ -3,16 +3,22 @@
  * psycopg with binary=True).
  *
  * The byte layouts are PostgreSQL's typsend output (network byte order):
- *   bool 1 byte 0/1; int2/int4/int8 big-endian two's complement; float4/float8 IEEE 754 bits;
- *   numeric ndigits, weight, sign, dscale + base-10000 digits (NaN: sign 0xC000; Infinity 0xD000,
- *   -Infinity 0xF000 as PostgreSQL 14+ sends them); text types (text, varchar, bpchar, name, json,
- *   super, ...) the UTF-8 bytes; date int4 days since 2000-01-01; time int8 microseconds since
- *   midnight; timetz int8 microseconds + int4 zone offset in seconds WEST of UTC; timestamp and
- *   timestamptz int8 microseconds since 2000-01-01 00:00:00 (timestamptz in UTC; a timestamptz or
- *   timetz text without an offset is taken as UTC, the zone the Data API converts to); bytea the
- * raw bytes; interval int8 microseconds, int4 days, int4 months; uuid 16 bytes. A value is
- * converted from the same Data API field px_text_field accepts (the same lenient variants), so a
- * column is either representable in both formats or fails the same way.
+ *   - bool 1 byte 0/1; int2/int4/int8 big-endian two's complement; oid, xid, cid uint32;
+ *   - float4/float8 IEEE 754 bits;
+ *   - numeric ndigits, weight, sign, dscale + base-10000 digits (NaN: sign 0xC000; Infinity
+ *     0xD000, -Infinity 0xF000 as PostgreSQL 14+ sends them);
+ *   - text types (text, varchar, bpchar, name, json, super, ...) the UTF-8 bytes; jsonb a
+ *     version byte 1 and the text; "char" its byte (pg_catalog's relkind and the like, which
+ *     Npgsql reads in binary);
+ *   - date int4 days since 2000-01-01; time int8 microseconds since midnight; timetz int8
+ *     microseconds + int4 zone offset in seconds WEST of UTC; timestamp and timestamptz int8
+ *     microseconds since 2000-01-01 00:00:00 (timestamptz in UTC; a timestamptz or timetz text
+ *     without an offset is taken as UTC, the zone the Data API converts to); interval int8
+ *     microseconds, int4 days, int4 months;
+ *   - bytea the raw bytes; uuid 16 bytes.
+ * A value is converted from the same Data API field px_text_field accepts (the same lenient
+ * variants), so a column is either representable in both formats or fails the same way (except
+ * a value outside the binary type's range, e.g. 70000 in an int2 column).
  *
  * Like px_text_field: never allocates, writes straight into the row's writer; runs once per value.
  */

@@ -42,15 +42,15 @@ typedef struct px_param_in {
 
 /*
  * Appends the text form of one non-NULL parameter to out (no terminator). Binary values are
- * decoded for bool, int2, int4, int8, oid, float4, float8, numeric, text, varchar, bpchar, name,
- * json, jsonb (version byte 1), date, time, timetz, timestamp, timestamptz, interval, uuid and
- * bytea (to "\x..." hex); a binary value of an unspecified (0) or other type is refused (0A000 /
- * 22P03 "incorrect binary data format in bind parameter n", as PostgreSQL says it). Text values
- * are checked (UTF-8, no NUL), and for bool, int2/4/8, oid, float4/8 and numeric also as their
- * input functions check them (22P02 / 22003, PostgreSQL's messages); bool, integers and floats
- * are passed on in canonical form ("yes" → "true", " +42" → "42"), other texts as sent. index is
- * 0-based, used in messages ("parameter $1"). PX_INVAL with *err (ERROR severity) on bad input;
- * PX_NOMEM, or PX_TOOBIG when out hits its cap.
+ * decoded for bool, "char", int2, int4, int8, oid, xid, cid, float4, float8, numeric, text,
+ * varchar, bpchar, name, json, jsonb (version byte 1), date, time, timetz, timestamp, timestamptz,
+ * interval, uuid and bytea (to "\x..." hex); a binary value of an unspecified (0) or other type is
+ * refused (0A000 / 22P03 "incorrect binary data format in bind parameter n", as PostgreSQL says
+ * it). Text values are checked (UTF-8, no NUL), and for bool, int2/4/8, oid, float4/8 and numeric
+ * also as their input functions check them (22P02 / 22003, PostgreSQL's messages); bool, integers
+ * and floats are passed on in canonical form ("yes" → "true", " +42" → "42"), other texts as sent.
+ * index is 0-based, used in messages ("parameter $1"). PX_INVAL with *err (ERROR severity) on bad
+ * input; PX_NOMEM, or PX_TOOBIG when out hits its cap.
  */
 PX_MUSTCHECK px_status px_param_text(const px_param_in *p, uint16_t index, pgw_buf *out,
                                      pgw_error *err);

@@ -36,6 +36,9 @@ enum {
   OID_INT4 = 23,
   OID_TEXT = 25,
   OID_OID = 26,
+  OID_XID = 28,
+  OID_CID = 29,
+  OID_CHAR = 18,
   OID_NAME = 19,
   OID_JSON = 114,
   OID_XML = 142,
@@ -300,9 +303,21 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     len = snprintf(buf, sizeof buf, "%" PRId32, (int32_t)(uint32_t)be(d, 4));
     return put(out, buf, (size_t)len);
   case OID_OID:
+  case OID_XID:
+  case OID_CID:
     if (n != 4)
       return px__param_bad_format(index, err);
     len = snprintf(buf, sizeof buf, "%" PRIu32, (uint32_t)be(d, 4));
+    return put(out, buf, (size_t)len);
+  case OID_CHAR:
+    /* charrecv: exactly one byte; then charout's text of it. */
+    if (n != 1)
+      return px__param_bad_format(index, err);
+    if (d[0] == 0)
+      return PX_OK;
+    if (d[0] < 0x80)
+      return put(out, d, 1);
+    len = snprintf(buf, sizeof buf, "\\%03o", (unsigned)d[0]);
     return put(out, buf, (size_t)len);
   case OID_INT8:
     if (n != 8)

@@ -7,8 +7,8 @@
  *     passed on as a text px_binary_field reads as that type;
  *   - a binary parameter px_param_text accepts becomes a text that px_binary_field turns back
  *     into the very same bytes, for the types whose binary form is canonical (every value has one
- *     byte string: integers, floats apart from NaN payloads, date, time, timetz, timestamps,
- *     uuid, bool 0/1);
+ *     byte string: integers, "char", floats apart from NaN payloads, date, time, timetz,
+ * timestamps, uuid, bool 0/1);
  *   - px_param_render's SQL lexes cleanly and holds no $n placeholder any more, and none of the
  *     hostile parameter values is ever copied into it.
  */
@@ -39,6 +39,7 @@ static const type_case TYPES[] = {
     {"jsonb", 3802, false},    {"uuid", 2950, true},        {"varbyte", 17, false},
     {"date", 1082, true},      {"time", 1083, true},        {"timetz", 1266, true},
     {"timestamp", 1114, true}, {"timestamptz", 1184, true}, {"interval", 1186, false},
+    {"char", 18, true},        {"xid", 28, true},
 };
 #define NTYPES (sizeof TYPES / sizeof TYPES[0])
 

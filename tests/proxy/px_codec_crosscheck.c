@@ -295,6 +295,20 @@ static void make_jsonb(long i, char *o) {
            pick(0, 9999), pick(-5, 5));
 }
 
+static void make_char(long i, char *o) {
+  long kind = i == 0 ? 2 : (long)(rng() % 3);
+  if (kind == 0)
+    snprintf(o, INPUT_MAX, "\\%03o", (unsigned)pick(128, 255)); /* charout's octal form */
+  else if (kind == 1)
+    snprintf(o, INPUT_MAX, "%c", (char)pick(1, 127));
+  else
+    o[0] = '\0';
+}
+
+static void make_xid(long i, char *o) {
+  snprintf(o, INPUT_MAX, "%" PRIu32, (uint32_t)rng());
+}
+
 /* ---- families ------------------------------------------------------------------------------ */
 
 typedef struct family {
@@ -334,6 +348,9 @@ static const family FAMILIES[] = {
      DAPI_RESULT_STRING, "byteasend", make_bytea, false},
     {"text", 25, "text", "x::text", "v", DAPI_RESULT_STRING, "textsend", make_text, false},
     {"bool", 16, "bool", "x::bool", "v::text", DAPI_RESULT_BOOL, "boolsend", make_bool, false},
+    {"\"char\"", 18, "char", "x::\"char\"", "v::text", DAPI_RESULT_STRING, "charsend", make_char,
+     false},
+    {"xid", 28, "xid", "x::xid", "v::text", DAPI_RESULT_LONG, "xidsend", make_xid, false},
     {"jsonb", 3802, "jsonb", "x::jsonb", "v::text", DAPI_RESULT_STRING, "jsonb_send", make_jsonb,
      false},
 };

@@ -228,6 +228,12 @@ static void test_text_types(void **state) {
   /* A verbatim column prints other members as PostgreSQL's text of bool/int8/float8. */
   check("text", pxt_bool(true), "74");
   check("text", pxt_long("-5"), "2d35");
+  /* "char": charsend('r'), charsend('\351'::"char") (charout's octal), charsend('') */
+  check("char", pxt_string("r"), "72");
+  check("char", pxt_string("\\351"), "e9");
+  check("char", pxt_string(""), "00");
+  check("xid", pxt_long("4294967295"), "ffffffff");
+  check_einval("xid", pxt_long("-1"));
   /* jsonb_send('{"a": 1}') */
   check("jsonb", pxt_string("{\"a\": 1}"), "017b2261223a20317d");
   /* uuid_send('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') */

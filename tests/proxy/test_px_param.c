@@ -359,6 +359,11 @@ static void test_binary_scalars(void **state) {
   check_bin("017b2261223a20317d", 3802, "{\"a\": 1}");
   check_bin("a0eebc999c0b4ef8bb6d6bb9bd380a11", 2950, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
   check_bin("00ff27", 17, "\\x00ff27");
+  check_bin("72", 18, "r");
+  check_bin("e9", 18, "\\351");
+  check_bin("00", 18, "");
+  check_bin_error("7272", 18, "22P03");
+  check_bin("ffffffff", 28, "4294967295");
   check_bin("", 17, "\\x");
   /* Wrong lengths: 22P03, as PostgreSQL says it for a bind parameter. */
   check_bin_error("0100", 16, "22P03");
