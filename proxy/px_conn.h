@@ -275,8 +275,14 @@ void px_ext_stmt_done(px_conn *c, px_outcome *o);
 void px_ext_on_query(px_conn *c);
 void px_ext_free(px_conn *c);
 
-/* DISCARD ALL: every statement and portal goes, except the portal running it. */
+/* DISCARD ALL: every statement, portal and cursor goes, except the portal running it. */
 void px_ext_discard(px_conn *c);
+/* SQL DEALLOCATE of a protocol-level statement (one namespace, as in PostgreSQL): true when
+ * name (NULL: ALL) was one. */
+bool px_ext_deallocate(px_conn *c, const char *name);
+/* An SQL cursor was DECLAREd with query (parameters as NULLs) / CLOSEd (name NULL: ALL). */
+void px_ext_cursor_declared(px_conn *c, const char *name, const char *query, size_t len);
+void px_ext_cursor_closed(px_conn *c, const char *name);
 
 /* ---- px_session_conn.c ---- */
 /* A StartupMessage parameter (before login). */

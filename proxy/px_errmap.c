@@ -51,6 +51,7 @@ static const errmap_row TABLE[] = {
     {"database \"*\" does not exist", "3D000"},
     {"type \"*\" does not exist", "42704"},
     {"cursor \"*\" does not exist", "34000"},
+    {"prepared statement \"*\" does not exist", "26000"},
     {"role \"*\" does not exist", "42704"},
     {"user \"*\" does not exist", "42704"},
     {"index \"*\" does not exist", "42704"},

@@ -66,6 +66,7 @@ static void stmt_free(px_ext_stmt *s) {
 
 static void portal_free(px_ext_portal *p) {
   px_param_sql_free(&p->run);
+  free(p->declare_sql);
   free(p->name);
   free(p->codes);
   free(p->stmt_id);
@@ -125,12 +126,77 @@ static void drop_portals(px_conn *c) {
 
 void px_ext_free(px_conn *c) {
   drop_portals(c);
+  px_ext_cursor_closed(c, NULL);
   while (c->ext.stmts != NULL) {
     px_ext_stmt *s = c->ext.stmts;
     c->ext.stmts = s->next;
     stmt_free(s);
   }
   memset(&c->ext, 0, sizeof(c->ext));
+}
+
+static void cursor_free(px_ext_cursor *k) {
+  free(k->name);
+  free(k->describe_sql);
+  cols_free(&k->cols);
+  free(k);
+}
+
+static px_ext_cursor *find_cursor(px_conn *c, const char *name) {
+  for (px_ext_cursor *k = c->ext.cursors; k != NULL; k = k->next) {
+    if (strcmp(k->name, name) == 0) {
+      return k;
+    }
+  }
+  return NULL;
+}
+
+void px_ext_cursor_closed(px_conn *c, const char *name) {
+  for (px_ext_cursor **pp = &c->ext.cursors; *pp != NULL;) {
+    if (name == NULL || strcmp((*pp)->name, name) == 0) {
+      px_ext_cursor *k = *pp;
+      *pp = k->next;
+      cursor_free(k);
+    } else {
+      pp = &(*pp)->next;
+    }
+  }
+}
+
+void px_ext_cursor_declared(px_conn *c, const char *name, const char *query, size_t len) {
+  px_ext_cursor_closed(c, name); /* a new DECLARE of the name replaces the old */
+  px_ext_cursor *k = calloc(1, sizeof(*k));
+  if (k == NULL) {
+    return; /* Describe of it will say 34000; the cursor itself works */
+  }
+  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
+  k->name = strdup(name);
+  k->describe_sql = malloc(sizeof pre - 1 + len + sizeof post);
+  if (k->name == NULL || k->describe_sql == NULL) {
+    cursor_free(k);
+    return;
+  }
+  memcpy(k->describe_sql, pre, sizeof pre - 1);
+  memcpy(k->describe_sql + sizeof pre - 1, query, len);
+  memcpy(k->describe_sql + sizeof pre - 1 + len, post, sizeof post);
+  k->next = c->ext.cursors;
+  c->ext.cursors = k;
+}
+
+bool px_ext_deallocate(px_conn *c, const char *name) {
+  if (name == NULL) {
+    while (c->ext.stmts != NULL) {
+      px_ext_stmt *s = c->ext.stmts;
+      c->ext.stmts = s->next;
+      stmt_free(s);
+    }
+    return true;
+  }
+  if (name[0] == '\0' || find_stmt(c, name) == NULL) {
+    return false;
+  }
+  drop_stmt(c, name);
+  return true;
 }
 
 void px_ext_discard(px_conn *c) {
@@ -149,6 +215,7 @@ void px_ext_discard(px_conn *c) {
     x->stmts = s->next;
     stmt_free(s);
   }
+  px_ext_cursor_closed(c, NULL);
 }
 
 void px_ext_on_query(px_conn *c) {
@@ -460,6 +527,27 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
 
 /* ---- Bind ---- */
 
+/* The statement with every parameter as a NULL (cast to its type when declared). */
+static char *with_nulls(const px_ext_stmt *s, pgw_error *e) {
+  px_param_sql r = {0};
+  const char **nulls = s->nparams > 0 ? calloc(s->nparams, sizeof(*nulls)) : NULL;
+  size_t *lens = s->nparams > 0 ? calloc(s->nparams, sizeof(*lens)) : NULL;
+  char *q = NULL;
+  if (s->nparams > 0 && (nulls == NULL || lens == NULL)) {
+    pgw_error_set(e, "ERROR", "53200", "out of memory");
+  } else if (px_param_render(s->sql, s->len, nulls, lens, s->param_oids, s->nparams, &r, e) ==
+             PX_OK) {
+    q = strndup(r.sql, r.sql_len);
+    if (q == NULL) {
+      pgw_error_set(e, "ERROR", "53200", "out of memory");
+    }
+  }
+  free(nulls);
+  free(lens);
+  px_param_sql_free(&r);
+  return q;
+}
+
 /* The statement with Bind's values as Data API parameters (px_param): each value to its text
  * form by its declared type and format, then $n → :pn (NULL and '' inlined). false after
  * reporting the error. */
@@ -572,6 +660,14 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
   if (!s->empty && !bind_values(c, s, &b, &p->run)) {
     portal_free(p);
     return;
+  }
+  if (!s->empty && s->nparams > 0 && strcmp(s->cmd.tag, "DECLARE CURSOR") == 0) {
+    p->declare_sql = with_nulls(s, &e);
+    if (p->declare_sql == NULL) {
+      portal_free(p);
+      ext_error(c, &e);
+      return;
+    }
   }
   if (s->empty || !(s->cmd.returns_rows || s->cmd.tag[0] == '\0')) {
     /* Known not to return rows: Describe answers NoData without running it. */
@@ -707,12 +803,21 @@ static uint64_t limit_of(int32_t max_rows) {
 
 /* ---- Describe ---- */
 
+static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols);
+
 static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
   pgw_error e;
   px_ext_portal *p = find_portal(c, name);
   if (p == NULL) {
-    pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", name);
-    ext_error(c, &e);
+    px_ext_cursor *k = find_cursor(c, name);
+    if (k == NULL) {
+      pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", name);
+      ext_error(c, &e);
+    } else if (k->cols.known) {
+      send_cols(c, &k->cols, NULL, 0);
+    } else {
+      run_zero_row(c, k->describe_sql, &k->cols); /* an SQL cursor is a portal too */
+    }
     return;
   }
   if (p->cols.known) {
@@ -774,6 +879,23 @@ static char *zero_row_form(const px_ext_stmt *s, bool *wrappable, pgw_error *e) 
   return q;
 }
 
+/* Runs a zero-row form q (copied) for its columns, which the sink sends as RowDescription and
+ * px_ext_stmt_done keeps in *cols. */
+static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols) {
+  px_ext *x = &c->ext;
+  pgw_error e;
+  x->step = PX_EXT_DESCRIBE_S;
+  x->dcols = cols;
+  x->send_nodata = true;
+  px_conn_set_state(c, PX_CONN_BUSY);
+  px_run_opts o = {.send_rowdesc = true, .limit = 0};
+  bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
+  if (px_runner_start_ext(c, q, strlen(q), NULL, 0, &o, allow_new, false, &e) != PX_OK) {
+    ext_error(c, &e);
+    px_conn_continue(c);
+  }
+}
+
 static void describe_stmt(px_conn *c, const char *name) {
   pgw_error e;
   px_ext_stmt *s = find_stmt(c, name);
@@ -830,19 +952,8 @@ static void describe_stmt(px_conn *c, const char *name) {
     send_cols(c, &s->cols, NULL, 0);
     return;
   }
-  px_ext *x = &c->ext;
-  x->step = PX_EXT_DESCRIBE_S;
-  x->dstmt = s;
-  x->send_nodata = true;
-  px_conn_set_state(c, PX_CONN_BUSY);
-  px_run_opts o = {.send_rowdesc = true, .limit = 0};
-  bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
-  px_status st = px_runner_start_ext(c, q, strlen(q), NULL, 0, &o, allow_new, false, &e);
+  run_zero_row(c, q, &s->cols);
   free(q);
-  if (st != PX_OK) {
-    ext_error(c, &e);
-    px_conn_continue(c);
-  }
 }
 
 static void on_describe(px_conn *c, const pgw_msg *m) {
@@ -1017,7 +1128,10 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
     c->txn = x->as_rollback ? PGW_TXN_IDLE : px_txn_after_success(c->txn, &p->cmd);
     x->imp = px_txn_implicit_after(x->imp, &p->cmd);
     if (!x->as_rollback) {
-      px_session_after_success(c, p->run.sql, p->run.sql_len);
+      /* A DECLARE is recorded with its parameters as NULLs: its row shape is all Describe
+       * needs, and values are never kept. */
+      const char *done_sql = p->declare_sql != NULL ? p->declare_sql : p->run.sql;
+      px_session_after_success(c, done_sql, strlen(done_sql));
     }
     if (was != PGW_TXN_IDLE && c->txn == PGW_TXN_IDLE) {
       /* COMMIT/ROLLBACK ended the block: its other portals end with it. */
@@ -1064,12 +1178,11 @@ void px_ext_stmt_done(px_conn *c, px_outcome *o) {
       if (!o->has_result_set) {
         send_simple(c, 'n');
       }
-      if (!cols_copy(&x->dstmt->cols, o->cols, o->has_result_set ? o->ncols : 0,
-                     o->has_result_set)) {
+      if (!cols_copy(x->dcols, o->cols, o->has_result_set ? o->ncols : 0, o->has_result_set)) {
         oom(c);
       }
     }
-    x->dstmt = NULL;
+    x->dcols = NULL;
     break;
   case PX_EXT_SYNC_COMMIT:
   case PX_EXT_SYNC_ROLLBACK:

@@ -67,8 +67,9 @@ typedef struct px_ext_portal {
   char *name; /* owned; "" = the unnamed portal */
   bool empty; /* the portal keeps what it needs of its statement: it outlives a Close of it */
   pgw_sql_cmd cmd;
-  px_param_sql run; /* owned: the SQL with :pn placeholders and the values, for ExecuteStatement */
-  int16_t *codes;   /* owned; Bind's result format codes */
+  px_param_sql run;  /* owned: the SQL with :pn placeholders and the values, for ExecuteStatement */
+  char *declare_sql; /* owned; a DECLARE CURSOR with its parameters as NULLs (cursor shape) */
+  int16_t *codes;    /* owned; Bind's result format codes */
   uint16_t ncodes;
   px_portal_state state;
   char *stmt_id;         /* owned; the Data API statement holding the rows (suspended) */
@@ -80,13 +81,22 @@ typedef struct px_ext_portal {
   px_ext_cols cols;
 } px_ext_portal;
 
+/* A cursor DECLAREd in the session with SQL: PostgreSQL lets Describe(portal) name it
+ * (psycopg's server-side cursors do), so its row shape is kept. */
+typedef struct px_ext_cursor {
+  struct px_ext_cursor *next;
+  char *name;         /* owned */
+  char *describe_sql; /* owned; the zero-row form of its query */
+  px_ext_cols cols;
+} px_ext_cursor;
+
 /* What the connection's extended-protocol driver waits for. */
 typedef enum {
   PX_EXT_NONE,
   PX_EXT_BEGIN,         /* the implicit block's BEGIN, then portal `cur` runs */
   PX_EXT_EXECUTE,       /* portal `cur` runs (or resumes) for an Execute */
   PX_EXT_DESCRIBE_P,    /* portal `cur` runs for its Describe (fused with Execute or not) */
-  PX_EXT_DESCRIBE_S,    /* the zero-row form of statement `dstmt` */
+  PX_EXT_DESCRIBE_S,    /* the zero-row form of a statement or cursor, for `dcols` */
   PX_EXT_SYNC_COMMIT,   /* Sync: COMMIT of the implicit block */
   PX_EXT_SYNC_ROLLBACK, /* Sync after an error: ROLLBACK of the implicit block */
 } px_ext_step;
@@ -96,13 +106,14 @@ typedef struct px_ext {
   px_ext_portal *portals; /* owned list */
   px_implicit imp;        /* the implicit block between Syncs, as run on the service */
   px_ext_step step;
-  px_ext_portal *cur; /* borrowed from portals while a step runs */
-  px_ext_stmt *dstmt; /* borrowed from stmts while PX_EXT_DESCRIBE_S runs */
-  bool fused;         /* PX_EXT_DESCRIBE_P also answers the following Execute */
-  uint64_t limit;     /* the running Execute's row limit (UINT64_MAX: none) */
-  bool as_rollback;   /* the running statement is a COMMIT of a failed block, sent as ROLLBACK */
-  bool send_nodata;   /* the running Describe expects RowDescription or NoData from the run */
-  bool failed;        /* an error since the last Sync: skip to it, roll the block back there */
+  px_ext_portal *cur;     /* borrowed from portals while a step runs */
+  px_ext_cols *dcols;     /* borrowed (a statement's or cursor's) while PX_EXT_DESCRIBE_S runs */
+  px_ext_cursor *cursors; /* owned list */
+  bool fused;             /* PX_EXT_DESCRIBE_P also answers the following Execute */
+  uint64_t limit;         /* the running Execute's row limit (UINT64_MAX: none) */
+  bool as_rollback; /* the running statement is a COMMIT of a failed block, sent as ROLLBACK */
+  bool send_nodata; /* the running Describe expects RowDescription or NoData from the run */
+  bool failed;      /* an error since the last Sync: skip to it, roll the block back there */
 } px_ext;
 
 #endif

@@ -129,6 +129,67 @@ static bool parse_value(pgw_lexer *lx, px_set_stmt *out) {
   return v.ok && any;
 }
 
+/* An SQL name as PostgreSQL folds it: unquoted lower-cased, "quoted" exact ("" undone). */
+static bool put_name(const pgw_lexer *lx, const pgw_tok *t, px_set_stmt *out) {
+  vbuf v = {.p = out->value, .cap = sizeof out->value, .ok = true};
+  out->value[0] = '\0';
+  const char *s = lx->sql + t->off;
+  if (t->kind == PGW_TOK_QIDENT && t->len >= 2 && s[0] == '"') {
+    for (size_t i = 1; i + 1 < t->len; i++) {
+      vput(&v, s + i, 1);
+      if (s[i] == '"') {
+        i++;
+      }
+    }
+  } else if (t->kind == PGW_TOK_IDENT) {
+    put_value_token(&v, lx, t);
+  } else {
+    return false;
+  }
+  return v.ok && v.n > 0;
+}
+
+static bool at_end(pgw_lexer *lx) {
+  pgw_tok t;
+  return next(lx, &t) && (t.kind == PGW_TOK_EOF || t.kind == PGW_TOK_SEMI);
+}
+
+/* DEALLOCATE [PREPARE] name|ALL, CLOSE name|ALL, DECLARE name … FOR query; first is the keyword. */
+static bool parse_named(pgw_lexer *lx, const pgw_tok *first, px_set_stmt *out) {
+  bool dealloc = pgw_tok_is(lx, first, "deallocate"), close = pgw_tok_is(lx, first, "close");
+  pgw_tok t;
+  if (!next(lx, &t)) {
+    return false;
+  }
+  if (dealloc && t.kind == PGW_TOK_IDENT && pgw_tok_is(lx, &t, "prepare") && !next(lx, &t)) {
+    return false;
+  }
+  if ((dealloc || close) && t.kind == PGW_TOK_IDENT && pgw_tok_is(lx, &t, "all")) {
+    out->kind = dealloc ? PX_SET_DEALLOCATE_ALL : PX_SET_CLOSE_ALL;
+    return at_end(lx);
+  }
+  if (!put_name(lx, &t, out)) {
+    return false;
+  }
+  if (dealloc || close) {
+    out->kind = dealloc ? PX_SET_DEALLOCATE : PX_SET_CLOSE;
+    return at_end(lx);
+  }
+  /* DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR [WITH[OUT] HOLD] FOR */
+  bool cursor = false;
+  while (next(lx, &t) && t.kind == PGW_TOK_IDENT) {
+    if (pgw_tok_is(lx, &t, "cursor")) {
+      cursor = true;
+    } else if (cursor && pgw_tok_is(lx, &t, "for")) {
+      out->kind = PX_SET_DECLARE;
+      out->query_off = lx->pos;
+      return true;
+    }
+  }
+  out->value[0] = '\0';
+  return false;
+}
+
 bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
   memset(out, 0, sizeof(*out));
   out->id = PX_PARAM_OTHER;
@@ -159,6 +220,10 @@ bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
     }
     out->kind = PX_SET_DISCARD_ALL;
     return true;
+  }
+  if (pgw_tok_is(&lx, &t, "deallocate") || pgw_tok_is(&lx, &t, "close") ||
+      pgw_tok_is(&lx, &t, "declare")) {
+    return parse_named(&lx, &t, out);
   }
   if (pgw_tok_is(&lx, &t, "reset")) {
     if (!next(&lx, &t) || (t.kind != PGW_TOK_IDENT && t.kind != PGW_TOK_QIDENT)) {

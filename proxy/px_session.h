@@ -29,12 +29,18 @@
 #include "pgw_error.h"
 
 typedef enum {
-  PX_SET_NONE,       /* not a settings statement redwire looks at */
-  PX_SET_SET,        /* SET [SESSION] name {TO|=} value | SET TIME ZONE value */
-  PX_SET_RESET,      /* RESET name, SET name TO DEFAULT */
-  PX_SET_RESET_ALL,  /* RESET ALL */
-  PX_SET_SHOW,       /* SHOW name */
-  PX_SET_DISCARD_ALL /* DISCARD ALL */
+  PX_SET_NONE,        /* not a settings statement redwire looks at */
+  PX_SET_SET,         /* SET [SESSION] name {TO|=} value | SET TIME ZONE value */
+  PX_SET_RESET,       /* RESET name, SET name TO DEFAULT */
+  PX_SET_RESET_ALL,   /* RESET ALL */
+  PX_SET_SHOW,        /* SHOW name */
+  PX_SET_DISCARD_ALL, /* DISCARD ALL */
+  PX_SET_DEALLOCATE,  /* DEALLOCATE [PREPARE] name: value is the name (folded as PostgreSQL does) */
+  PX_SET_DEALLOCATE_ALL, /* DEALLOCATE [PREPARE] ALL */
+  PX_SET_DECLARE,   /* DECLARE name … CURSOR … FOR query: value is the name, query_off where the
+                     * query starts */
+  PX_SET_CLOSE,     /* CLOSE name: value is the name */
+  PX_SET_CLOSE_ALL, /* CLOSE ALL */
 } px_set_kind;
 
 /* The settings redwire knows by name; PX_PARAM_OTHER is any other. */
@@ -64,6 +70,7 @@ typedef struct px_set_stmt {
   /* PX_SET_SET: the value as PostgreSQL would show it: string quotes removed (with '' undone),
    * identifiers lower-cased, list items joined with ", ", a sign joined to its number. */
   char value[PX_SET_VALUE_MAX];
+  size_t query_off; /* PX_SET_DECLARE: byte offset of the cursor's query */
 } px_set_stmt;
 
 /* Classifies one statement. False (kind PX_SET_NONE) for anything else, or for a value longer

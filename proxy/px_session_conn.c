@@ -242,6 +242,13 @@ px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_bl
     }
     discard_all(c);
     return PX_LOCAL_DONE;
+  case PX_SET_DEALLOCATE:
+    /* A protocol-level statement: redwire's alone (the service never saw it). Anything else
+     * was PREPAREd with SQL on the service. */
+    return px_ext_deallocate(c, st.value) ? PX_LOCAL_DONE : PX_LOCAL_NO;
+  case PX_SET_DEALLOCATE_ALL:
+    (void)px_ext_deallocate(c, NULL);
+    return PX_LOCAL_NO; /* and the service's own */
   case PX_SET_RESET_ALL:
   case PX_SET_NONE:
   default:
@@ -252,6 +259,14 @@ px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_bl
 void px_session_after_success(px_conn *c, const char *sql, size_t len) {
   px_set_stmt st;
   if (sql == NULL || !px_set_parse(sql, len, &st) || st.local) {
+    return;
+  }
+  if (st.kind == PX_SET_DECLARE) {
+    px_ext_cursor_declared(c, st.value, sql + st.query_off, len - st.query_off);
+    return;
+  }
+  if (st.kind == PX_SET_CLOSE || st.kind == PX_SET_CLOSE_ALL) {
+    px_ext_cursor_closed(c, st.kind == PX_SET_CLOSE ? st.value : NULL);
     return;
   }
   if (st.kind == PX_SET_RESET_ALL) {

@@ -451,6 +451,26 @@ int main(int argc, char **argv) {
            query(x, "fetch 2 from xw_c"); simple_ext(x, "fetch all from xw_c");
            simple_ext(x, "close xw_c"));
   SCENARIO("cursor-gone~", simple_ext(x, "fetch 1 from xw_c"));
+  /* psycopg's server-side cursor: DECLARE with a parameter, then Describe(portal) of the
+   * cursor's name (an SQL cursor is a portal), then FETCH. */
+  static const uint32_t t_int[] = {23};
+  static const char *const v_three[] = {"3"};
+  SCENARIO("cursor-describe", simple_ext(x, "begin");
+           parse_typed(x, "",
+                       "declare \"Xw_D\" cursor for select g, 'x' || g as t "
+                       "from generate_series(1, $1) g",
+                       1, t_int);
+           bind_text(x, "", "", 1, v_three, -1); execute(x, "", 0); sync(x);
+           describe(x, 'P', "Xw_D"); sync(x); simple_ext(x, "fetch 2 from \"Xw_D\"");
+           simple_ext(x, "close \"Xw_D\""); simple_ext(x, "commit"));
+  /* SQL DEALLOCATE and protocol Close share one namespace (psqlODBC's UseServerSidePrepare). */
+  SCENARIO("deallocate", parse(x, "Dx", "select 1"); sync(x); query(x, "deallocate \"Dx\"");
+           describe(x, 'S', "Dx"); sync(x); query(x, "deallocate prepare nope"));
+  SCENARIO("deallocate-odbc", simple_ext(x, "begin"); parse(x, "_PLAN0x1", "select 1"); sync(x);
+           query(x, "savepoint s1; deallocate \"_PLAN0x1\"; release s1"); simple_ext(x, "commit");
+           parse(x, "_PLAN0x1", "select 2"); sync(x));
+  SCENARIO("deallocate-all", parse(x, "da", "select 1"); sync(x); query(x, "deallocate all");
+           describe(x, 'S', "da"); sync(x));
   /* Session settings: ParameterStatus when a reported one changes, SHOW, range checks. */
   SCENARIO("set-app", simple_ext(x, "set application_name = 'xw app'"));
   SCENARIO("show-app", simple_ext(x, "show application_name"));

@@ -798,6 +798,17 @@ static void test_set_parse(void **state) {
   expect_set("show server_version", PX_SET_SHOW, PX_PARAM_SERVER_VERSION, false, NULL);
   expect_set("SHOW TIME ZONE", PX_SET_SHOW, PX_PARAM_TIMEZONE, false, NULL);
   expect_set("/* c */ DISCARD ALL;", PX_SET_DISCARD_ALL, PX_PARAM_OTHER, false, NULL);
+  expect_set("DEALLOCATE \"_PLAN0x1\"", PX_SET_DEALLOCATE, PX_PARAM_OTHER, false, "_PLAN0x1");
+  expect_set("deallocate prepare S_1", PX_SET_DEALLOCATE, PX_PARAM_OTHER, false, "s_1");
+  expect_set("deallocate all", PX_SET_DEALLOCATE_ALL, PX_PARAM_OTHER, false, NULL);
+  expect_set("close \"a\"\"b\"", PX_SET_CLOSE, PX_PARAM_OTHER, false, "a\"b");
+  expect_set("CLOSE ALL", PX_SET_CLOSE_ALL, PX_PARAM_OTHER, false, NULL);
+  const char *decl = "DECLARE \"C1\" NO SCROLL CURSOR WITH HOLD FOR select 1 as for_x";
+  expect_set(decl, PX_SET_DECLARE, PX_PARAM_OTHER, false, "C1");
+  px_set_stmt dst;
+  assert_true(px_set_parse(decl, strlen(decl), &dst));
+  assert_string_equal(decl + dst.query_off, " select 1 as for_x");
+  expect_set("declare c binary cursor", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
   /* Not settings statements (or not ones redwire looks at). */
   expect_set("discard temp", PX_SET_NONE, PX_PARAM_OTHER, false, NULL);
   expect_set("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
