@@ -95,6 +95,9 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
     err_set(err, "[aws] web_identity_token_file needs [aws] role_arn");
     return AUTH_AWSCFG_EINVAL;
   }
+  if (!set(s->web_identity_token_file) && set(s->role_arn)) {
+    ok = ok && dup(&out->assume_role_arn, s->role_arn);
+  }
   if (set(file)) {
     out->has_web_identity = true;
     ok = ok && dup(&out->web_identity_token_file, file) && dup(&out->role_arn, role) &&
@@ -165,6 +168,7 @@ void auth_chain_env_free(auth_chain_env *e) {
   wipe_free(e->container_token);
   free(e->container_token_file);
   free(e->imds_endpoint);
+  free(e->assume_role_arn);
   memset(e, 0, sizeof *e);
 }
 

@@ -15,6 +15,8 @@
  *      AWS_CONTAINER_AUTHORIZATION_TOKEN
  *   6. IMDSv2 at AWS_EC2_METADATA_SERVICE_ENDPOINT (http://169.254.169.254), unless
  *      AWS_EC2_METADATA_DISABLED=true
+ * [aws] role_arn alone (without web_identity_token_file) is assumed on top of whichever source
+ * supplied the credentials.
  *
  * REDWIRE_CONTAINER_CREDENTIALS_HOST (not an AWS variable; tests only) replaces 169.254.170.2 as
  * the host of a relative URI, since nothing but ECS answers on that address.
@@ -51,6 +53,9 @@ typedef struct auth_chain_env {
   char *container_token_file; /* NULL when none; wins over container_token */
   bool imds_enabled;          /* source 6 */
   char *imds_endpoint;        /* without trailing '/' */
+  /* [aws] role_arn without [aws] web_identity_token_file: a role redwire assumes (STS
+   * AssumeRole) with whatever credentials the chain found. NULL when unset. */
+  char *assume_role_arn;
 } auth_chain_env;
 
 /*

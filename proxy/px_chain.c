@@ -38,7 +38,7 @@ struct px_chain {
   char region[64];
   char sts_endpoint[512];
   long connect_timeout_ms;
-  char source[96]; /* for logs: "environment", "profile dev (role_arn)", ... */
+  char source[192]; /* for logs: "environment", "profile dev (role_arn)", ... */
   src_kind kind;
   auth_chain_env env;
   auth_awscfg_plan plan;
@@ -53,6 +53,7 @@ struct px_chain {
   const char *process_cmd; /* FETCH_PROCESS */
   const auth_awscfg_role *roles;
   size_t n_roles;
+  auth_awscfg_role top_role; /* [aws] role_arn, assumed last; role_arn NULL when unset */
   /* The credentials in use. */
   px_creds cur;
   bool has_cur;
@@ -79,7 +80,7 @@ struct px_chain {
   /* Refresh / retry timer and bookkeeping. */
   dapi_multi_timer timer;
   unsigned failures;
-  char last_error[400];
+  char last_error[500];
   px_conn **waiters;
   size_t n_waiters, cap_waiters;
   bool stopped;
@@ -635,8 +636,13 @@ static void step_next(px_chain *ch) {
       return;
     }
   }
+  const auth_awscfg_role *r = NULL;
   if (ch->step - 1 < ch->n_roles) {
-    const auth_awscfg_role *r = &ch->roles[ch->step - 1];
+    r = &ch->roles[ch->step - 1];
+  } else if (ch->step - 1 == ch->n_roles && ch->top_role.role_arn != NULL) {
+    r = &ch->top_role;
+  }
+  if (r != NULL) {
     char session[80];
     session_name(r->role_session_name, session, sizeof session);
     auth_sts_role_input role = {.role_arn = r->role_arn,
@@ -873,6 +879,11 @@ px_status px_chain_start(px_server *srv, px_chain **out) {
     snprintf(ch->last_error, sizeof ch->last_error, "%s", reason);
     PX_LOG_ERROR(&srv->log, 0, "redwire has no AWS credentials of its own: %s", reason);
     return PX_OK;
+  }
+  if (ch->env.assume_role_arn != NULL) {
+    ch->top_role.role_arn = ch->env.assume_role_arn;
+    size_t n = strlen(ch->source);
+    snprintf(ch->source + n, sizeof ch->source - n, " + role %.60s", ch->env.assume_role_arn);
   }
   PX_LOG_INFO(&srv->log, 0, "AWS credentials: using %s", ch->source);
   resolve_start(ch);

@@ -52,6 +52,13 @@ static void test_static_env_webid(void **state) {
   assert_int_equal(auth_chain_env_read(&w, envp, &e, NULL), AUTH_AWSCFG_OK);
   assert_string_equal(e.role_arn, "arn:aws:iam::2:role/s");
   assert_null(e.role_session_name);
+  assert_null(e.assume_role_arn); /* consumed by the web identity */
+  auth_chain_env_free(&e);
+  /* role_arn alone: assumed on top of the source (here the environment's keys). */
+  auth_chain_settings r = {"", "", "", "arn:aws:iam::3:role/top", ""};
+  assert_int_equal(auth_chain_env_read(&r, envp, &e, NULL), AUTH_AWSCFG_OK);
+  assert_string_equal(e.assume_role_arn, "arn:aws:iam::3:role/top");
+  assert_string_equal(e.role_arn, "arn:aws:iam::1:role/r"); /* the environment's web identity */
   auth_chain_env_free(&e);
 }
 

@@ -2,7 +2,7 @@
 # e2e_creds: redwire's own AWS identity (auth_mode = trust) from each source of the credential
 # chain, each time checked by the key that signed redwire's ExecuteStatement at the emulator (its
 # request log) and, for temporary keys the emulator's STS issued, the role they stand for
-# (/_emulator/sts-keys): [aws] settings, environment, web identity, shared-file profile with
+# (/_emulator/sts-keys): [aws] settings, environment, [aws] role_arn assumed on top, web identity, shared-file profile with
 # static keys, role_arn + source_profile (STS AssumeRole), credential_process, container endpoint
 # (full URI + token file, relative URI), IMDSv2 (tests/fakes/fake_metadata.py), and no source at
 # all (28000). Then temporary credentials that expire every 10 s rotate under one long psql
@@ -69,6 +69,11 @@ session_token = $tmp_token" run_case settings "key:$tmp_akid" \
 
 # 2. Environment.
 run_case environment "key:$AWS_ACCESS_KEY_ID" \
+  AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
+
+# 2b. [aws] role_arn alone is assumed (STS AssumeRole) with the source's keys.
+RW_EXTRA_AWS="role_arn = arn:aws:iam::123456789012:role/top-role" run_case role-on-top \
+  "arn:aws:sts::123456789012:assumed-role/top-role/redwire-*" \
   AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY"
 
 # 3. Web identity (STS AssumeRoleWithWebIdentity with the token file).
