@@ -16,6 +16,9 @@
  * the expiry). Connections that sign with this identity (px_conn.own_identity) read the current
  * credentials at every Data API call, so a long session survives any number of rotations.
  *
+ * The source is chosen from the settings and environment at start; a SIGHUP reload does not
+ * change redwire's own identity (restart redwire for that).
+ *
  * Lifetime: created by px_server_start (not for auth_mode = iam), stopped by the server's
  * shutdown before the Data API engine closes (px_chain_stop cancels calls, timers and the
  * process, closing its handles), freed by px_server_cleanup after the loop ended.
