@@ -141,6 +141,16 @@ static void succeed(px_chain *ch) {
     return;
   }
   bool first = !ch->has_cur;
+  /* Fetched keys are redacted from the log like configured ones; rotated-out ones are dropped
+   * from the registry so that it does not grow with every refresh. */
+  if (ch->has_cur) {
+    px_log_remove_secret(&ch->srv->log, ch->cur.secret_access_key);
+    px_log_remove_secret(&ch->srv->log, ch->cur.session_token);
+  }
+  if (px_log_add_secret(&ch->srv->log, next.secret_access_key) != PX_OK ||
+      px_log_add_secret(&ch->srv->log, next.session_token) != PX_OK) {
+    PX_LOG_WARN(&ch->srv->log, 0, "out of memory registering credentials for log redaction");
+  }
   px_creds_free(&ch->cur);
   ch->cur = next;
   ch->has_cur = true;

@@ -40,6 +40,20 @@ px_status px_log_add_secret(px_log *l, const char *s) {
   return PX_OK;
 }
 
+void px_log_remove_secret(px_log *l, const char *s) {
+  if (s == NULL) {
+    return;
+  }
+  for (size_t i = 0; i < l->nsecrets; i++) {
+    if (strcmp(l->secrets[i], s) == 0) {
+      OPENSSL_cleanse(l->secrets[i], strlen(l->secrets[i]));
+      free(l->secrets[i]);
+      l->secrets[i] = l->secrets[--l->nsecrets];
+      return;
+    }
+  }
+}
+
 void px_log_forget_secrets(px_log *l) {
   for (size_t i = 0; i < l->nsecrets; i++) {
     OPENSSL_cleanse(l->secrets[i], strlen(l->secrets[i]));

@@ -45,6 +45,9 @@ void px_log_close(px_log *l);
  * ignored (PX_OK). PX_NOMEM. */
 PX_MUSTCHECK px_status px_log_add_secret(px_log *l, const char *s);
 
+/* Unregisters s (wiping the copy); no-op when s is NULL or not registered. */
+void px_log_remove_secret(px_log *l, const char *s);
+
 /* Wipes and frees every registered secret. */
 void px_log_forget_secrets(px_log *l);
 

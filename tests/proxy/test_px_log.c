@@ -58,6 +58,13 @@ static void test_redacts_every_occurrence(void **state) {
   assert_null(strstr(out, SECRET));
   assert_int_equal(count(out, "[redacted]"), 2);
   assert_non_null(strstr(out, "key=[redacted], again [redacted].\n"));
+  /* Removed secrets are logged as they are again. */
+  px_log_remove_secret(&l, SECRET);
+  px_log_remove_secret(&l, NULL);
+  assert_int_equal(l.nsecrets, 0);
+  out = log_line(&l, "after removal: ", SECRET);
+  assert_non_null(strstr(out, SECRET));
+  assert_int_equal(px_log_add_secret(&l, SECRET), PX_OK);
   px_log_forget_secrets(&l);
   assert_int_equal(l.nsecrets, 0);
 }
