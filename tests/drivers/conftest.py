@@ -14,10 +14,15 @@ import pytest
 import drivers_common as dc
 
 
+# nodeid → the DRIVER of its module, for the results lines.
+_DRIVERS = {}
+
+
 def pytest_collection_modifyitems(config, items):
     known = dc.known_failures()
     for item in items:
         driver = getattr(item.module, "DRIVER", None)
+        _DRIVERS[item.nodeid] = driver
         scenario = item.originalname.removeprefix("test_")
         reason = known.get((driver, scenario))
         if reason is not None and dc.target() == "redwire":
@@ -31,8 +36,8 @@ def pytest_runtest_logreport(report):
     path = os.environ.get("REDWIRE_DRIVERS_RESULTS")
     if not path:
         return
-    file, _, name = report.nodeid.partition("::")
-    driver = dc.driver_of_file(file)
+    name = report.nodeid.partition("::")[2]
+    driver = _DRIVERS.get(report.nodeid, "?")
     outcome = "pass" if report.passed and not hasattr(report, "wasxfail") else "fail"
     dc.record(driver, name.split("[")[0].removeprefix("test_"), outcome)
 

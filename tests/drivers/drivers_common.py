@@ -64,10 +64,6 @@ def known_failures():
     return out
 
 
-def driver_of_file(file):
-    return pathlib.Path(file).stem.removeprefix("test_")
-
-
 def record(driver, scenario, outcome):
     path = os.environ.get("REDWIRE_DRIVERS_RESULTS")
     if path:
