@@ -174,7 +174,11 @@ void px_conn_flush(px_conn *c) {
   if (c->writing || c->state == PX_CONN_CLOSING) {
     return;
   }
-  if (pgw_buf_len(&c->out) == 0 && (c->tls == NULL || px_tls_pending_out(c->tls) == 0)) {
+  /* A TLS client told FATAL also gets close_notify before the TCP connection ends. */
+  bool owe_close_notify = c->tls != NULL && c->state == PX_CONN_FLUSHING &&
+                          c->tls->state == PX_TLS_OPEN && !c->tls->shut;
+  if (pgw_buf_len(&c->out) == 0 && (c->tls == NULL || px_tls_pending_out(c->tls) == 0) &&
+      !owe_close_notify) {
     if (c->state == PX_CONN_FLUSHING) {
       px_conn_close(c, "final message sent");
     }
@@ -186,6 +190,10 @@ void px_conn_flush(px_conn *c) {
   if (c->tls != NULL) {
     /* wbuf is empty (no write in flight): encrypt into it rather than swapping. */
     px_status st = px_tls_push(c->tls, &c->out, &c->wbuf);
+    if (st == PX_OK && c->state == PX_CONN_FLUSHING && pgw_buf_len(&c->out) == 0 &&
+        px_tls_shutdown(c->tls)) {
+      st = px_tls_push(c->tls, &c->out, &c->wbuf); /* the final message, then close_notify */
+    }
     if (st != PX_OK) {
       px_conn_close(c, st == PX_NOMEM ? "out of memory encrypting output" : c->tls->why);
       return;

@@ -289,12 +289,15 @@ size_t px_tls_pending_out(const px_tls *t) {
   return t->wbio != NULL ? BIO_ctrl_pending(t->wbio) : 0;
 }
 
-void px_tls_shutdown(px_tls *t) {
-  if (t->state == PX_TLS_OPEN) {
-    ERR_clear_error();
-    (void)SSL_shutdown(t->ssl);
-    ERR_clear_error();
+bool px_tls_shutdown(px_tls *t) {
+  if (t->state != PX_TLS_OPEN || t->shut) {
+    return false;
   }
+  t->shut = true;
+  ERR_clear_error();
+  (void)SSL_shutdown(t->ssl); /* writes the alert into wbio; the peer's answer is not awaited */
+  ERR_clear_error();
+  return true;
 }
 
 const char *px_tls_version(const px_tls *t) {

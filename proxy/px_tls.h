@@ -44,6 +44,7 @@ typedef struct px_tls {
   BIO *wbio; /* ciphertext for the client, not yet moved to the write buffer */
   px_tls_state state;
   bool direct;   /* started by a ClientHello instead of an SSLRequest */
+  bool shut;     /* close_notify queued */
   char why[200]; /* FAILED: a sentence for the log (never key material) */
 } px_tls;
 
@@ -78,8 +79,9 @@ PX_MUSTCHECK px_status px_tls_push(px_tls *t, pgw_buf *out, pgw_buf *wbuf);
 size_t px_tls_pending_in(const px_tls *t);
 size_t px_tls_pending_out(const px_tls *t);
 
-/* Queues a close_notify alert (sent by the next push). */
-void px_tls_shutdown(px_tls *t);
+/* Queues a close_notify alert once (sent by the next push), so the client sees an orderly end
+ * rather than a truncation. True when it was queued by this call. */
+bool px_tls_shutdown(px_tls *t);
 
 /* The negotiated protocol version ("TLSv1.3") and cipher, for the login log line. */
 const char *px_tls_version(const px_tls *t);

@@ -60,11 +60,14 @@ PY
 e2e_expect_eq "answer to data after SSLRequest" E "$out"
 
 # ---- direct TLS (PostgreSQL 17 sslnegotiation=direct) ----------------------------------------
-direct_probe() { # $1 = ALPN protocol or "" for none; prints what redwire answered
-  /usr/bin/python3 - "$OWN_PORT" "$D/ca.crt" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$1" <<'PY'
+direct_probe() { # $1 = ALPN protocol or "" for none, $2 = password; prints what redwire answered
+  /usr/bin/python3 - "$OWN_PORT" "$D/ca.crt" "$AWS_ACCESS_KEY_ID" "${2:-$AWS_SECRET_ACCESS_KEY}" "$1" <<'PY'
 import socket, ssl, struct, sys
 port, ca, user, secret, alpn = sys.argv[1:6]
 ctx = ssl.create_default_context(cafile=ca)
+# Python sets OP_IGNORE_UNEXPECTED_EOF by default; without it an EOF that is not preceded by
+# close_notify raises SSLEOFError, which is how this probe tells an orderly close.
+ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
 if alpn:
     ctx.set_alpn_protocols([alpn])
 raw = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
@@ -82,7 +85,8 @@ def msgs(sock):
             return
         buf += d
 try:
-    s = ctx.wrap_socket(raw, server_hostname="localhost")
+    # Without suppressed ragged EOFs, a close without close_notify raises SSLEOFError.
+    s = ctx.wrap_socket(raw, server_hostname="localhost", suppress_ragged_eofs=False)
     body = struct.pack("!i", 196608) + b"user\0" + user.encode() + b"\0database\0dev\0\0"
     s.sendall(struct.pack("!i", len(body) + 4) + body)
     it = msgs(s)
@@ -94,6 +98,11 @@ try:
     for t, b in it:
         if t == b"Z":
             break
+        if t == b"E":
+            code = [f[1:] for f in b.split(b"\0") if f[:1] == b"C"][0].decode()
+            rest = list(it)  # reads to the end: SSLEOFError unless close_notify came
+            print("error", code, "then clean TLS close" if not rest else "then more")
+            sys.exit(0)
         assert t in (b"R", b"S", b"K"), (t, b)
     s.sendall(b"Q" + struct.pack("!i", len(q) + 4) + q)
     for t, b in it:
@@ -107,6 +116,8 @@ PY
 }
 got=$(direct_probe postgresql)
 e2e_expect_eq "direct TLS with ALPN postgresql" "row direct alpn postgresql TLSv1.3" "$got"
+got=$(direct_probe postgresql not-the-secret)
+e2e_expect_eq "direct TLS, wrong password" "error 28P01 then clean TLS close" "$got"
 got=$(direct_probe "")
 e2e_expect_eq "direct TLS without ALPN" "refused" "${got%% *}"
 got=$(direct_probe http/1.1)

@@ -203,6 +203,17 @@ static void test_handshake_and_data(void **state) {
   }
   free(got);
 
+  /* The server's close_notify (queued once) reaches the client as an orderly end. */
+  assert_true(px_tls_shutdown(&t));
+  assert_false(px_tls_shutdown(&t));
+  assert_int_equal(px_tls_push(&t, &out, &wbuf), PX_OK);
+  assert_true(pgw_buf_len(&wbuf) > 0);
+  BIO_write(c.in, pgw_buf_data(&wbuf), (int)pgw_buf_len(&wbuf));
+  pgw_buf_consume(&wbuf, pgw_buf_len(&wbuf));
+  uint8_t one;
+  int zr = SSL_read(c.ssl, &one, 1);
+  assert_int_equal(SSL_get_error(c.ssl, zr), SSL_ERROR_ZERO_RETURN);
+
   /* close_notify from the client ends the session */
   (void)SSL_shutdown(c.ssl);
   uint8_t b[256];
