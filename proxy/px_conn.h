@@ -78,6 +78,9 @@ typedef struct px_outcome {
   uint64_t resume_skip;     /* records of that page the client has already */
   const px_column *cols;    /* the result's columns (has_result_set) */
   uint32_t ncols;
+  pgw_buf *held;      /* suspended: DataRows after the limit, kept for the next Execute; the
+                       * callback may take the buffer (move it out and leave it empty) */
+  uint64_t held_rows; /* DataRows in held; the resume position is after them */
 } px_outcome;
 
 /* How the extended protocol runs a statement (px_runner_start_ext, px_runner_resume). */

@@ -66,6 +66,7 @@ static void stmt_free(px_ext_stmt *s) {
 
 static void portal_free(px_ext_portal *p) {
   px_param_sql_free(&p->run);
+  pgw_buf_free(&p->held);
   free(p->declare_sql);
   free(p->name);
   free(p->codes);
@@ -714,6 +715,34 @@ static void start_run(px_conn *c, px_ext_portal *p, bool send_rowdesc, uint64_t 
   }
 }
 
+/* Hands up to limit of the portal's held DataRows to the client; returns how many. */
+static uint64_t serve_held(px_conn *c, px_ext_portal *p, uint64_t limit) {
+  const uint8_t *d = pgw_buf_data(&p->held);
+  size_t len = pgw_buf_len(&p->held), at = 0;
+  uint64_t n = 0;
+  while (n < limit && n < p->held_rows && at + 5 <= len) {
+    uint32_t mlen = (uint32_t)d[at + 1] << 24 | (uint32_t)d[at + 2] << 16 |
+                    (uint32_t)d[at + 3] << 8 | d[at + 4];
+    at += 1 + (size_t)mlen;
+    n++;
+  }
+  if (n == 0) {
+    return 0;
+  }
+  if (pgw_buf_append(&c->out, d, at) != PGW_OK) {
+    /* Cannot happen while held stays under its cap (see px_runner.c); if it did, the rows
+     * would be lost: end the connection rather than skip them silently. */
+    px_conn_close(c, "output buffer full while resuming a portal");
+    return 0;
+  }
+  pgw_buf_consume(&p->held, at);
+  p->held_rows -= n;
+  if (p->held_rows == 0) {
+    pgw_buf_free(&p->held);
+  }
+  return n;
+}
+
 /* Runs portal p for an Execute (limit) or its Describe (send_rowdesc), with PostgreSQL's
  * transaction rules. m is the message being handled (for the lookahead). */
 static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send_rowdesc,
@@ -726,6 +755,23 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
     if (c->txn == PGW_TXN_FAILED) {
       refuse_aborted(c);
       return;
+    }
+    uint64_t sent = serve_held(c, p, limit);
+    if (sent > 0 && (sent == limit || p->held_rows > 0)) {
+      send_simple(c, 's'); /* the limit reached within the held rows: no call */
+      if (p->held_rows == 0 && p->service_done) {
+        p->state = PX_PORTAL_DONE;
+      }
+      return;
+    }
+    if (sent > 0 && p->service_done) {
+      send_tag(c, &p->cmd, true, sent, false);
+      p->state = PX_PORTAL_DONE;
+      return;
+    }
+    x->pre_rows = sent;
+    if (limit != UINT64_MAX) {
+      limit -= sent;
     }
     x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
     x->send_nodata = send_rowdesc;
@@ -1082,7 +1128,16 @@ static bool portal_ran(px_conn *c, px_ext_portal *p, const px_outcome *o) {
   }
   free(p->token);
   p->token = NULL;
-  if (o->suspended && !o->at_end) {
+  if (o->held != NULL && o->held_rows > 0) {
+    pgw_buf_free(&p->held);
+    p->held = *o->held; /* moved: the runner frees an empty buffer */
+    pgw_buf_init(o->held, 0);
+    p->held_rows = o->held_rows;
+  }
+  p->service_done = o->at_end;
+  if (p->held_rows > 0 && o->at_end) {
+    p->state = PX_PORTAL_SUSPENDED; /* only its held rows are left */
+  } else if (o->suspended && !o->at_end) {
     if (p->stmt_id == NULL) {
       p->stmt_id = o->stmt_id != NULL ? strdup(o->stmt_id) : NULL;
     }
@@ -1101,6 +1156,8 @@ static bool portal_ran(px_conn *c, px_ext_portal *p, const px_outcome *o) {
 static void execute_done(px_conn *c, px_outcome *o, bool describe) {
   px_ext *x = &c->ext;
   px_ext_portal *p = x->cur;
+  uint64_t pre = x->pre_rows;
+  x->pre_rows = 0;
   if (o->kind != PX_OUT_OK) {
     ext_error(c, &o->err);
     return;
@@ -1123,7 +1180,7 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
   if (o->suspended) {
     send_simple(c, 's');
   } else {
-    send_tag(c, &p->cmd, o->has_result_set, o->rows, x->as_rollback);
+    send_tag(c, &p->cmd, o->has_result_set, pre + o->rows, x->as_rollback);
     pgw_txn_status was = c->txn;
     c->txn = x->as_rollback ? PGW_TXN_IDLE : px_txn_after_success(c->txn, &p->cmd);
     x->imp = px_txn_implicit_after(x->imp, &p->cmd);

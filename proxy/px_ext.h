@@ -72,9 +72,12 @@ typedef struct px_ext_portal {
   int16_t *codes;    /* owned; Bind's result format codes */
   uint16_t ncodes;
   px_portal_state state;
-  char *stmt_id;         /* owned; the Data API statement holding the rows (suspended) */
-  char *token;           /* owned; page to resume with, NULL = the first */
-  uint64_t skip;         /* records of that page already sent */
+  char *stmt_id; /* owned; the Data API statement holding the rows (suspended) */
+  char *token;   /* owned; page to resume with, NULL = the first */
+  uint64_t skip; /* records of that page already sent */
+  pgw_buf held;  /* owned; DataRows decoded past the last limit, served before the position */
+  uint64_t held_rows;
+  bool service_done;     /* nothing is left on the service after the held rows */
   uint64_t pending_rows; /* DONE after a Describe-time run: the count its Execute reports */
   bool pending_report;   /* DONE: the completion was not reported by an Execute yet */
   bool answered;         /* its next Execute was answered together with Describe */
@@ -111,6 +114,7 @@ typedef struct px_ext {
   px_ext_cursor *cursors; /* owned list */
   bool fused;             /* PX_EXT_DESCRIBE_P also answers the following Execute */
   uint64_t limit;         /* the running Execute's row limit (UINT64_MAX: none) */
+  uint64_t pre_rows;      /* rows this Execute sent from held rows before the run resumed */
   bool as_rollback; /* the running statement is a COMMIT of a failed block, sent as ROLLBACK */
   bool send_nodata; /* the running Describe expects RowDescription or NoData from the run */
   bool failed;      /* an error since the last Sync: skip to it, roll the block back there */

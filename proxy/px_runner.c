@@ -30,6 +30,9 @@
 #include "px_conn.h"
 #include "px_errmap.h"
 
+/* Encoded rows a suspended portal keeps beyond its row limit (more are fetched again). */
+#define PX_HOLD_MAX (16u << 20)
+
 /* Largest single value a result may carry: Redshift SUPER values go up to 16 MB. */
 #define PX_MAX_VALUE_BYTES (16u << 20)
 
@@ -91,6 +94,9 @@ static void finish(px_conn *c, px_outcome *o) {
     if (sink_live && sink.described) {
       o->cols = sink.cols;
       o->ncols = sink.ncols;
+    }
+    if (sink_live && o->suspended) {
+      o->held = &sink.held;
     }
     if (ext) {
       px_ext_stmt_done(c, o);
@@ -400,6 +406,13 @@ static void start_fetch(px_conn *c, char *next_token) {
       return;
     }
     r->sink_live = true;
+    if (r->ext && r->opts.limit != UINT64_MAX) {
+      /* Rows beyond the limit wait, encoded, for the next Execute; bounded so that handing
+       * them over can never overflow the output buffer (its cap exceeds the high-water mark
+       * by max_message_size). */
+      size_t cap = (size_t)cf(c)->redwire.max_message_size / 2;
+      px_sink_set_hold(&r->sink, cap < PX_HOLD_MAX ? cap : PX_HOLD_MAX);
+    }
     if (r->ext && px_sink_set_extended(&r->sink, r->opts.send_rowdesc, r->opts.limit, r->opts.codes,
                                        r->opts.ncodes) != PX_OK) {
       pgw_error e;
@@ -463,13 +476,21 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   } else if (px_sink_page_end(&r->sink) != PX_OK) {
     finish_error(c, &r->sink.err);
   } else if (r->sink.over_limit) {
-    /* Execute's max_rows reached inside this page: resume in it, after what was sent. */
+    /* Execute's max_rows reached inside this page. The page's further rows are held, encoded,
+     * for the next Execute (up to a cap): it resumes after them, in this page when some did
+     * not fit, else with the next page. */
     px_outcome out = {.kind = PX_OUT_OK,
                       .has_result_set = true,
                       .rows = px_sink_rows(&r->sink),
                       .suspended = true,
-                      .resume_token = r->page_token,
-                      .resume_skip = r->sink.page_sent};
+                      .held_rows = r->sink.held_rows};
+    if (r->sink.held_full) {
+      out.resume_token = r->page_token;
+      out.resume_skip = r->sink.page_sent + r->sink.held_rows;
+    } else {
+      out.resume_token = px_sink_next_token(&r->sink);
+      out.at_end = out.resume_token == NULL;
+    }
     finish(c, &out);
   } else if (px_sink_rows(&r->sink) == r->sink.limit_at) {
     /* Exactly max_rows sent at a page's end: PostgreSQL suspends too (it cannot know that

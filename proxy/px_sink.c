@@ -180,6 +180,15 @@ static int on_columns_end(void *user, uint32_t count) {
   return describe(s);
 }
 
+/* The held rows reached their cap: the writer dropped the partial row; this row and the rest
+ * of the page are skipped (the portal fetches them again after the held ones). */
+static void held_overflow(px_sink *s) {
+  s->held_full = true;
+  s->row_to_held = false;
+  s->row_open = false;
+  s->row_held = true;
+}
+
 static int on_row_begin(void *user) {
   px_sink *s = user;
   if (!s->described) {
@@ -195,6 +204,17 @@ static int on_row_begin(void *user) {
   }
   if (s->rows >= s->limit_at) {
     s->over_limit = true; /* Execute's max_rows reached: the portal resumes here */
+    if (pgw_buf_max(&s->held) > 0 && !s->held_full) {
+      /* Encoded now for the portal's next Execute: no second fetch of this page. */
+      pgw_wr_init(&s->w, &s->held);
+      pgw_enc_datarow_begin(&s->row, &s->w, (uint16_t)s->ncols);
+      if (pgw_wr_status(&s->w) == PGW_OK) {
+        s->row_open = true;
+        s->row_to_held = true;
+        return 0;
+      }
+    }
+    s->held_full = true; /* this row is dropped: it has to be fetched again */
     s->row_held = true;
     return 0;
   }
@@ -237,6 +257,10 @@ static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
     }
     return STOP;
   }
+  if (pgw_wr_status(&s->w) != PGW_OK && s->row_to_held) {
+    held_overflow(s);
+    return 0;
+  }
   return pgw_wr_status(&s->w) == PGW_OK ? 0 : fail_out(s);
 }
 
@@ -258,10 +282,20 @@ static int on_row_end(void *user, uint32_t nfields) {
     return 0;
   }
   pgw_enc_datarow_end(&s->row);
+  if (pgw_wr_status(&s->w) != PGW_OK && s->row_to_held) {
+    held_overflow(s);
+    s->row_held = false; /* the row ends here */
+    return 0;
+  }
   if (pgw_wr_status(&s->w) != PGW_OK) {
     return fail_out(s);
   }
   s->row_open = false;
+  if (s->row_to_held) {
+    s->row_to_held = false;
+    s->held_rows++;
+    return 0;
+  }
   s->rows++;
   s->page_sent++;
   return 0;
@@ -300,6 +334,7 @@ px_status px_sink_init(px_sink *s, pgw_buf *out, size_t max_value_bytes, size_t 
   s->out = out;
   s->send_rowdesc = true;
   s->limit_at = UINT64_MAX;
+  pgw_buf_init(&s->held, 0);
   pgw_buf_init(&s->first_page, max_page_bytes);
   pgw_wr_init(&s->w, out);
   dapi_result_config cfg = {.sink = &events, .user = s, .max_value_bytes = max_value_bytes};
@@ -316,6 +351,7 @@ void px_sink_free(px_sink *s) {
   free(s->codes);
   free(s->binary);
   pgw_buf_free(&s->first_page);
+  pgw_buf_free(&s->held);
   memset(s, 0, sizeof(*s));
 }
 
@@ -349,12 +385,21 @@ static void page_reset(px_sink *s) {
   s->row_held = false;
   s->over_limit = false;
   pgw_buf_free(&s->first_page);
+  pgw_buf_free(&s->held);
+  s->held_rows = 0;
+  s->held_full = false;
+  s->row_to_held = false;
 }
 
 void px_sink_page_begin(px_sink *s) {
   page_reset(s);
   s->page_sent = 0;
   s->resend_skip = 0;
+}
+
+void px_sink_set_hold(px_sink *s, size_t cap) {
+  pgw_buf_free(&s->held);
+  pgw_buf_init(&s->held, cap);
 }
 
 void px_sink_page_resume(px_sink *s, uint64_t skip) {

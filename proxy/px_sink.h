@@ -59,7 +59,14 @@ typedef struct px_sink {
   bool row_held;     /* the record being decoded is beyond limit_at */
   int16_t *codes;    /* owned; Bind's result format codes (0/1/N rule), NULL when none */
   uint16_t ncodes;
-  bool *binary;     /* owned; per column, from codes once the columns are known (NULL: all text) */
+  bool *binary; /* owned; per column, from codes once the columns are known (NULL: all text) */
+  /* Rows beyond limit_at, encoded as DataRows for the portal's next Execute (px_sink_set_hold):
+   * a contiguous run right after the rows sent; once its cap is reached the rest is dropped. */
+  pgw_buf held;
+  uint64_t held_rows;
+  bool held_full;   /* a row beyond the limit was dropped (cap reached, or no hold): the rows
+                     * after the held ones must be fetched again */
+  bool row_to_held; /* the open row is being encoded into held */
   char *next_token; /* owned; NextToken of the current page, NULL if none */
   bool failed;      /* sticky: err holds why */
   pgw_error err;    /* ERROR-severity error for the client once failed */
@@ -77,6 +84,9 @@ void px_sink_free(px_sink *s);
  * (copied; checked against the column count when the columns arrive: 08P01). PX_NOMEM. */
 PX_MUSTCHECK px_status px_sink_set_extended(px_sink *s, bool send_rowdesc, uint64_t limit,
                                             const int16_t *codes, uint16_t ncodes);
+
+/* Keep up to cap bytes of DataRows beyond the limit (0: keep none). */
+void px_sink_set_hold(px_sink *s, size_t cap);
 
 /* RowDescription of cols with Bind's result format codes (0/1/N rule; ncodes 0 = all text).
  * Failures go to w's sticky status. */

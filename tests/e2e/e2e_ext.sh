@@ -46,8 +46,8 @@ calls_of() {
 calls_of describe-stmt "1 0 1 2"              # the zero-row form, once
 calls_of describe-stmt-twice "1 0 1 2"        # the columns are kept with the statement
 calls_of exec-params "1 0 1 2"                # Describe + Execute in one run, as a simple Query
-calls_of describe-flush-execute "1 0 2 3"     # Describe runs it; Execute fetches the page again
-calls_of row-limit "1 0 3 4"                  # each resuming Execute re-reads the page, no re-run
+calls_of describe-flush-execute "1 0 1 2"     # Describe runs it and holds the rows for Execute
+calls_of row-limit "1 0 1 2"                  # resuming Executes are served from the held rows
 calls_of pipeline-two "4 0 2 6"               # BEGIN, two statements, COMMIT at Sync
 
 # --- pgbench in both extended modes, with the Data API calls counted ----------------------------

@@ -369,6 +369,11 @@ int main(int argc, char **argv) {
   /* Row limits: PortalSuspended and resumption, in one implicit transaction. */
   SCENARIO("row-limit", bind(x, "p1", "s1", -1); execute(x, "p1", 2); execute(x, "p1", 2);
            execute(x, "p1", 2); execute(x, "p1", 2); sync(x));
+  /* Across result pages (the emulator pages at 5000 rows): the rows beyond each limit are held
+   * for the next Execute, which then continues with the following page. */
+  SCENARIO("row-limit-pages", parse(x, "", "select g from generate_series(1, 12000) g");
+           bind(x, "big", "", -1); execute(x, "big", 5001); execute(x, "big", 5001);
+           execute(x, "big", 5001); execute(x, "big", 5001); sync(x));
   SCENARIO("row-limit-exact", parse(x, "", "select g from generate_series(1, 3) g");
            bind(x, "", "", -1); execute(x, "", 3); execute(x, "", 3); sync(x));
   SCENARIO("describe-then-limit", bind(x, "p2", "s1", -1); describe(x, 'P', "p2");

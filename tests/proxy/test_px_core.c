@@ -841,6 +841,47 @@ static void test_datestyle_canon(void **state) {
   assert_false(px_datestyle_canon("ISO, MDY", "iso, sql", out, sizeof out, &e));
 }
 
+/* Rows beyond the limit are held, encoded, up to the cap; the rest of the page is dropped and
+ * held_full says so. */
+static void test_sink_hold(void **state) {
+  (void)state;
+  const char *page3 = "{\"Records\":[[{\"longValue\":1}],[{\"longValue\":2}],"
+                      "[{\"longValue\":3}]],"
+                      "\"ColumnMetadata\":[{\"name\":\"n\",\"typeName\":\"int4\"}]}";
+  const size_t caps[] = {1 << 20, 12, 0};
+  const uint64_t want_held[] = {2, 1, 0};
+  for (size_t k = 0; k < 3; k++) {
+    for (size_t split = 0; split <= strlen(page3); split += 11) {
+      pgw_buf out;
+      pgw_buf_init(&out, 1 << 20);
+      px_sink s;
+      assert_int_equal(px_sink_init(&s, &out, 0, 1 << 20), PX_OK);
+      assert_int_equal(px_sink_set_extended(&s, false, 1, NULL, 0), PX_OK);
+      px_sink_set_hold(&s, caps[k]);
+      px_sink_page_begin(&s);
+      size_t cut = split < strlen(page3) ? split : strlen(page3);
+      assert_int_equal(px_sink_feed(&s, page3, cut), PX_OK);
+      assert_int_equal(px_sink_feed(&s, page3 + cut, strlen(page3) - cut), PX_OK);
+      assert_int_equal(px_sink_page_end(&s), PX_OK);
+      assert_int_equal(px_sink_rows(&s), 1);
+      assert_true(s.over_limit);
+      assert_int_equal(s.held_rows, want_held[k]);
+      assert_int_equal(s.held_full, k > 0);
+      uint8_t want[64];
+      size_t n = unhex(DR("1"), want, sizeof want);
+      assert_int_equal(pgw_buf_len(&out), n);
+      assert_memory_equal(pgw_buf_data(&out), want, n);
+      n = unhex(k == 0 ? DR("2") DR("3") : k == 1 ? DR("2") : "", want, sizeof want);
+      assert_int_equal(pgw_buf_len(&s.held), n);
+      if (n > 0) {
+        assert_memory_equal(pgw_buf_data(&s.held), want, n);
+      }
+      px_sink_free(&s);
+      pgw_buf_free(&out);
+    }
+  }
+}
+
 static void test_sink_output_cap(void **state) {
   (void)state;
   /* The output buffer's cap is hit mid-row: 54000, and the half row is gone. */
@@ -877,6 +918,7 @@ int main(void) {
       cmocka_unit_test(test_sink_page_retry),
       cmocka_unit_test(test_sink_output_cap),
       cmocka_unit_test(test_sink_extended),
+      cmocka_unit_test(test_sink_hold),
       cmocka_unit_test(test_set_parse),
       cmocka_unit_test(test_datestyle_canon),
   };
