@@ -148,3 +148,16 @@ def test_catalog(items, odbc):
                     ("price", "numeric", pyodbc.SQL_NUMERIC, 1)]
     pk = [r.column_name for r in cur.primaryKeys(table=items, schema="public")]
     assert pk == ["id"]
+
+
+def test_declare_with_hold(items, odbc):
+    # Tableau's psqlODBC settings: autocommit on and UseDeclareFetch=1, so psqlODBC reads results
+    # through DECLARE "SQL_CUR…" CURSOR WITH HOLD FOR … and FETCH.
+    c = odbc(UseServerSidePrepare=1, UseDeclareFetch=1, Fetch=4)
+    c.autocommit = True
+    cur = c.cursor()
+    cur.execute(f"select id, price from {items} order by id desc")
+    assert [tuple(r) for r in cur.fetchall()] == [(i, decimal.Decimal(i) * decimal.Decimal("1.5"))
+                                                  for i in range(10, 0, -1)]
+    cur.execute("select 1")
+    assert cur.fetchone()[0] == 1

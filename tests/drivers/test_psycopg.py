@@ -154,3 +154,32 @@ def test_autocommit_transaction(conn, items):
             raise ZeroDivisionError  # rolls the block back
     cur = conn.execute(f"select id from {items} where price = 0 order by id")
     assert cur.fetchall() == [(1,)]
+
+
+def test_pipeline(conn, items):
+    # Pipeline mode: many Parse/Bind/Describe/Execute before one Sync, answered in order.
+    conn.autocommit = True
+    with conn.pipeline():
+        curs = [conn.execute(f"select name from {items} where id = %s", (i,)) for i in range(1, 6)]
+        conn.execute(f"update {items} set price = %s where id = %s", (decimal.Decimal("0.01"), 1))
+        last = conn.execute(f"select price from {items} where id = %s", (1,))
+    assert [c.fetchone() for c in curs] == [(f"item {i}",) for i in range(1, 6)]
+    assert last.fetchone() == (decimal.Decimal("0.01"),)
+
+
+def test_cancel(conn):
+    # connection.cancel() from another thread: a CancelRequest on a new socket with the key of
+    # BackendKeyData; the running statement fails with 57014 and the connection stays usable.
+    import threading
+    import time
+
+    conn.autocommit = True
+    timer = threading.Timer(0.5, conn.cancel)
+    timer.start()
+    t0 = time.monotonic()
+    with pytest.raises(psycopg.errors.QueryCanceled) as e:
+        conn.execute("select pg_sleep(20)")
+    assert e.value.sqlstate == "57014"
+    assert time.monotonic() - t0 < 10
+    timer.join()
+    assert conn.execute("select %s::int4", (5,)).fetchone() == (5,)

@@ -392,6 +392,61 @@ public final class DriversJdbc {
     }
   }
 
+  static void describeBeforeExecute() throws Exception {
+    // getMetaData()/getParameterMetaData() before any execution: Parse + Describe(statement) + Sync,
+    // which must answer the row shape and parameter types without running the statement.
+    createTable();
+    try (Connection c = connect()) {
+      // Spring's JdbcTemplate asks for parameter types this way before setNull. An undeclared
+      // parameter's type is inferred by PostgreSQL but reported as text by redwire
+      // (docs/extended-protocol.md), so only the cast one is compared.
+      try (PreparedStatement ps = c.prepareStatement(
+               "update " + table + " set price = price + ? where id = ?::int4")) {
+        eq("parameters", 2, ps.getParameterMetaData().getParameterCount());
+        eq("parameter 2 type", "int4", ps.getParameterMetaData().getParameterTypeName(2));
+        eq("no result columns", null, ps.getMetaData());
+      }
+      eq("the update did not run", "1.50", value(c, "select price from " + table + " where id = 1"));
+      try (PreparedStatement ps = c.prepareStatement("select id, name from " + table + " where id = ?")) {
+        eq("select columns", "name varchar",
+            ps.getMetaData().getColumnName(2) + " " + ps.getMetaData().getColumnTypeName(2));
+        ps.setInt(1, 3);
+        try (ResultSet r = ps.executeQuery()) {
+          eq("then executed", List.of(Arrays.asList("3", "item 3")), rows(r));
+        }
+      }
+    }
+  }
+
+  static void describeReturning() throws Exception {
+    // The row shape of DML with RETURNING, before it runs.
+    createTable();
+    try (Connection c = connect()) {
+      try (PreparedStatement ps = c.prepareStatement(
+               "update " + table + " set price = price + ? where id = ? returning id, price")) {
+        ResultSetMetaData md = ps.getMetaData();
+        eq("columns", "id int4, price numeric", md.getColumnName(1) + " " + md.getColumnTypeName(1)
+            + ", " + md.getColumnName(2) + " " + md.getColumnTypeName(2));
+      }
+      eq("the update did not run", "1.50", value(c, "select price from " + table + " where id = 1"));
+    }
+  }
+
+  static void queryTimeout() throws Exception {
+    // Statement.setQueryTimeout: pgjdbc sends a CancelRequest on a second connection when the
+    // timer fires (Looker's "test kill" and every BI tool's cancel button work this way).
+    try (Connection c = connect()) {
+      try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(1);
+        long t0 = System.nanoTime();
+        sqlstate("57014", () -> s.executeQuery("select pg_sleep(20)").close());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        check("cancelled after " + ms + " ms (timeout 1 s)", ms >= 900 && ms < 10_000);
+      }
+      eq("usable after the cancel", "5", value(c, "select 5"));
+    }
+  }
+
   // ---- replays of BI tools (pgjdbc applications) ----
 
   /** Metabase's connection and sync sequence (CLIENTS.md). */
@@ -570,6 +625,9 @@ public final class DriversJdbc {
     scenario("pgjdbc", "fetch_size", DriversJdbc::fetchSize);
     scenario("pgjdbc", "batch", DriversJdbc::batch);
     scenario("pgjdbc", "metadata", () -> metadata());
+    scenario("pgjdbc", "describe_before_execute", DriversJdbc::describeBeforeExecute);
+    scenario("pgjdbc", "describe_returning", DriversJdbc::describeReturning);
+    scenario("pgjdbc", "query_timeout", DriversJdbc::queryTimeout);
     scenario("metabase", "startup_sync_simple", () -> metabase("preferQueryMode=simple"));
     scenario("metabase", "startup_sync", () -> metabase());
     scenario("dbeaver", "startup_simple", () -> dbeaver("preferQueryMode=simple"));
