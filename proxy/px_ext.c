@@ -315,26 +315,36 @@ static void send_cols(px_conn *c, const px_ext_cols *k, const int16_t *codes, ui
 
 /* ---- lookahead in the buffered input ---- */
 
-/* Decodes the message that follows *cur in the input buffer (cur borrows from it). */
-static bool next_msg(const px_conn *c, const pgw_msg *cur, pgw_msg *out) {
+/* The message being handled is at the front of the input buffer (px_conn_process consumes it
+ * after its handler): messages after it are read by offset, from 5 + its body length on. */
+static size_t after(const pgw_msg *m) {
+  return 5 + m->len;
+}
+
+/* Decodes the message at offset *at of the buffered input and moves *at past it. */
+static bool msg_at(const px_conn *c, size_t *at, pgw_msg *out) {
   const uint8_t *base = pgw_buf_data(&c->in);
   size_t total = pgw_buf_len(&c->in);
-  if (cur->body == NULL || cur->body < base || cur->body + cur->len > base + total) {
+  if (*at >= total) {
     return false;
   }
-  size_t at = (size_t)(cur->body + cur->len - base);
   size_t used = 0;
   int64_t mms = px_conn_conf(c)->redwire.max_message_size;
   uint32_t max = mms > UINT32_MAX ? UINT32_MAX : (uint32_t)mms;
-  return pgw_decode_frontend(base + at, total - at, PGW_PHASE_NORMAL, max, out, &used) == PGW_OK;
+  if (pgw_decode_frontend(base + *at, total - *at, PGW_PHASE_NORMAL, max, out, &used) != PGW_OK) {
+    return false;
+  }
+  *at += used;
+  return true;
 }
 
 /* The message after *m is an Execute of the portal `name`; *max_rows gets its limit. */
 static bool execute_follows(const px_conn *c, const pgw_msg *m, const char *name,
                             int32_t *max_rows) {
+  size_t at = after(m);
   pgw_msg n;
   pgw_fe_execute ex;
-  if (!next_msg(c, m, &n) || n.type != PGW_FE_EXECUTE || pgw_decode_execute(&n, &ex) != PGW_OK) {
+  if (!msg_at(c, &at, &n) || n.type != PGW_FE_EXECUTE || pgw_decode_execute(&n, &ex) != PGW_OK) {
     return false;
   }
   *max_rows = ex.max_rows;
@@ -345,9 +355,10 @@ static bool execute_follows(const px_conn *c, const pgw_msg *m, const char *name
  * one after a Bind has replaced it, is buffered after *m. Executes that resume the portal `name`
  * (row limits, the one fused with a Describe) run no statement and do not count. */
 static bool another_execute(const px_conn *c, const pgw_msg *m, const char *name) {
-  pgw_msg cur = *m, n;
+  size_t at = after(m);
+  pgw_msg n;
   bool rebound = false;
-  while (next_msg(c, &cur, &n)) {
+  while (msg_at(c, &at, &n)) {
     if (n.type == PGW_FE_SYNC || n.type == PGW_FE_QUERY) {
       return false;
     }
@@ -361,10 +372,6 @@ static bool another_execute(const px_conn *c, const pgw_msg *m, const char *name
         (rebound || strcmp(ex.portal.ptr, name) != 0)) {
       return true;
     }
-    if (n.body == NULL) {
-      return false; /* an empty body cannot be located to read on (Flush) */
-    }
-    cur = n;
   }
   return false;
 }

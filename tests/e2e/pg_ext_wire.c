@@ -393,6 +393,11 @@ int main(int argc, char **argv) {
            parse(x, "", "select 1 / g from generate_series(0, 1) g"); bind(x, "", "", -1);
            execute(x, "", 0); bind(x, "", "i", -1); execute(x, "", 0); sync(x));
   SCENARIO("count-after-error", simple_ext(x, "select count(*) from xw_t"));
+  /* A Flush inside the pipeline (psycopg's pipeline mode) does not end the transaction. */
+  SCENARIO("pipeline-flush-error", bind(x, "", "i", -1); execute(x, "", 0); flush(x);
+           parse(x, "", "select 1 / g from generate_series(0, 1) g"); bind(x, "", "", -1);
+           execute(x, "", 0); sync(x));
+  SCENARIO("count-after-flush-error", simple_ext(x, "select count(*) from xw_t"));
   /* Explicit transaction blocks across Syncs; a failed block refuses until ROLLBACK. */
   SCENARIO("txn", simple_ext(x, "begin"); simple_ext(x, "insert into xw_t values (20, 't')");
            bind(x, "keep", "s1", -1); execute(x, "keep", 1); sync(x); execute(x, "keep", 1);
