@@ -28,6 +28,7 @@
 
 #include "px_chain.h"
 #include "px_conn.h"
+#include "px_keycache.h"
 #include "px_errmap.h"
 
 /* Encoded rows a suspended portal keeps beyond its row limit (more are fetched again). */
@@ -160,8 +161,12 @@ static void api_failure(px_conn *c, dapi_op op, const dapi_call_outcome *o) {
   const char *sqlstate = dapi_error_sqlstate(de);
   switch (de->cls) {
   case DAPI_ERR_AUTH:
-    /* In iam mode the password is the secret key: a rejected key is a failed login, found on
-     * the first statement because keys are not checked at connect yet. */
+    /* In iam mode the password is the secret key: a rejected key is a failed login, found here
+     * when iam_key_check is off or the key was revoked after a cached check — which must not
+     * let it in again. */
+    if (!c->own_identity && c->srv->keycache != NULL) {
+      px_keycache_forget(c->srv->keycache, &c->creds);
+    }
     pgw_error_set(&e, "FATAL", sqlstate,
                   "password authentication failed for user \"%s\": the Data API rejected the "
                   "AWS credentials (%s: %s)",

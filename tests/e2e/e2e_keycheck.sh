@@ -3,8 +3,9 @@
 # emulator's STS). A wrong secret, an unknown key id or a wrong session token fail at connect time
 # with 28P01 and never reach the log; right keys log in with exactly one STS call, and a second
 # login within iam_check_cache_seconds makes none. With the cache off every login asks STS; with
-# iam_key_check = off no login does (a wrong key then fails at its first statement); an
-# unreachable STS gives 08001, not 28P01.
+# iam_key_check = off no login does (a wrong key then fails at its first statement); a key the
+# Data API rejects later (expired) loses its cached check; an unreachable STS gives 08001, not
+# 28P01.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/e2e_lib.sh"
@@ -87,6 +88,34 @@ if rw_private_psql "$akid" "$wrong_secret" -c "select 1" >"$E2E_TMP/off.out" 2>&
   e2e_fail "a wrong key ran a statement"
 fi
 e2e_log "ok: check off, the wrong key fails at its first statement: $(head -1 "$E2E_TMP/off.out")"
+rw_private_stop
+
+# A cached check is dropped when the Data API later rejects the key: temporary keys from the
+# emulator's STS that live 3 s pass the check (cached for 60 s), expire, fail their next
+# statement — and the next login asks STS again (ExpiredToken → 28P01) instead of trusting
+# the cache.
+trap 'curl -fsS -X POST -d "{\"max-duration-seconds\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+curl -fsS -X POST -d '{"max-duration-seconds":3}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+xml=$(curl -fsS -H 'Content-Type: application/x-www-form-urlencoded' --data \
+  'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshort&RoleSessionName=keycheck&WebIdentityToken=e30.e30.sig' \
+  "$EMULATOR_URL/")
+curl -fsS -X POST -d '{"max-duration-seconds":0}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+x_akid=$(sed -n 's:.*<AccessKeyId>\(.*\)</AccessKeyId>.*:\1:p' <<<"$xml")
+x_secret=$(sed -n 's:.*<SecretAccessKey>\(.*\)</SecretAccessKey>.*:\1:p' <<<"$xml")
+x_token=$(sed -n 's:.*<SessionToken>\(.*\)</SessionToken>.*:\1:p' <<<"$xml")
+[ -n "$x_akid" ] && [ -n "$x_secret" ] && [ -n "$x_token" ] || e2e_fail "no temporary key from STS: $xml"
+rw_private_start expiry
+emu_reset_stats
+expect_ok "short-lived key" "$x_akid" "$x_secret:$x_token"
+expect_ok "short-lived key again (cached)" "$x_akid" "$x_secret:$x_token"
+e2e_expect_eq "STS calls for the short-lived key" 1 "$(sts_calls)"
+sleep 3.5
+if rw_private_psql "$x_akid" "$x_secret:$x_token" -c "select 1" >"$E2E_TMP/exp.out" 2>&1; then
+  e2e_fail "an expired key ran a statement"
+fi
+e2e_log "ok: expired key (check cached): $(head -1 "$E2E_TMP/exp.out" | cut -c1-160)"
+expect_refused "expired key after the Data API refused it" 28P01 "$x_akid" "$x_secret:$x_token"
+[ "$(emu_stats errors.ExpiredToken)" -ge 1 ] || e2e_fail "the last login did not ask STS again"
 rw_private_stop
 
 # Nothing listens on port 1: STS is unreachable, which is not a wrong password.
