@@ -209,6 +209,7 @@ px_status px_tls_pull(px_tls *t, pgw_buf *in) {
       return st;
     }
   }
+  size_t got = 0;
   for (;;) {
     size_t room = pgw_buf_max(in) - pgw_buf_len(in);
     if (room == 0) {
@@ -223,6 +224,7 @@ px_status px_tls_pull(px_tls *t, pgw_buf *in) {
     int r = SSL_read(t->ssl, p, avail > INT32_MAX ? INT32_MAX : (int)avail);
     if (r > 0) {
       pgw_buf_commit(in, (size_t)r);
+      got += (size_t)r;
       continue;
     }
     int e = SSL_get_error(t->ssl, r);
@@ -230,6 +232,11 @@ px_status px_tls_pull(px_tls *t, pgw_buf *in) {
       return PX_OK;
     }
     if (e == SSL_ERROR_ZERO_RETURN) {
+      if (got > 0) {
+        /* Data before the close_notify (e.g. Terminate) is handled first, as with a TCP EOF;
+         * the next pull reports the close (OpenSSL keeps answering ZERO_RETURN). */
+        return PX_OK;
+      }
       t->state = PX_TLS_FAILED;
       snprintf(t->why, sizeof t->why, "client sent TLS close_notify");
       return PX_CLOSED;
