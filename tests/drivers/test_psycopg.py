@@ -183,3 +183,17 @@ def test_cancel(conn):
     assert time.monotonic() - t0 < 10
     timer.join()
     assert conn.execute("select %s::int4", (5,)).fetchone() == (5,)
+
+
+def test_large_binary(conn):
+    # 12 345 rows in binary over several Data API result pages.
+    cur = conn.cursor(binary=True)
+    cur.execute("select g, g::int8 * 1000000007, g * 0.25::float8, md5(g::text), date '2000-01-01' + g"
+                " from generate_series(1, %s) g order by g", (12345,))
+    n = 0
+    for row in cur:
+        n += 1
+        assert row[:3] == (n, n * 1000000007, n * 0.25)
+        assert row[4] == datetime.date(2000, 1, 1) + datetime.timedelta(days=n)
+    assert n == 12345
+    conn.commit()

@@ -170,3 +170,18 @@ def test_disconnect_in_transaction(conn):
     a.cursor().execute(f"select * from {table}")  # psycopg2 opened a transaction: AccessShareLock
     a.close()
     cur.execute(f"drop table {table}")  # needs AccessExclusiveLock: 55P03 after 3 s if A's lock stays
+
+
+def test_large_named_cursor(conn):
+    # 12 345 rows through FETCH FORWARD 2000: each FETCH is its own statement on the session,
+    # and the cursor's rows cross the Data API's result pages.
+    cur = conn.cursor(name="drv_big")
+    cur.itersize = 2000
+    cur.execute("select g, repeat('x', g % 50) from generate_series(1, 12345) g order by g")
+    n = 0
+    for g, s in cur:
+        n += 1
+        assert (g, s) == (n, "x" * (n % 50))
+    assert n == 12345
+    cur.close()
+    conn.commit()

@@ -374,6 +374,38 @@ public final class DriversJdbc {
     }
   }
 
+  static void largeFetch() throws Exception {
+    // 12 345 rows, 1000 per Execute, binary results (prepareThreshold=1): the portal is suspended
+    // and resumed across the Data API's result pages (5000 rows each in the emulator), on a page
+    // boundary exactly at rows 5000 and 10000.
+    try (Connection c = connect("prepareThreshold=1")) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("select g, md5(g::text) as h,"
+               + " g * 0.5::numeric as half from generate_series(1, ?) g order by g")) {
+        ps.setFetchSize(1000);
+        ps.setInt(1, 12345);
+        int n = 0;
+        try (ResultSet r = ps.executeQuery()) {
+          java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+          while (r.next()) {
+            n++;
+            eq("g", n, r.getInt(1));
+            if (n % 997 == 0 || n % 5000 == 0 || n % 5000 == 1) {
+              StringBuilder hex = new StringBuilder();
+              for (byte b : md5.digest(Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                hex.append(String.format("%02x", b));
+              }
+              eq("md5 of row " + n, hex.toString(), r.getString(2));
+              eq("half of row " + n, new BigDecimal(n).multiply(new BigDecimal("0.5")), r.getBigDecimal(3));
+            }
+          }
+        }
+        eq("rows", 12345, n);
+      }
+      c.commit();
+    }
+  }
+
   static void batch() throws Exception {
     createTable();
     try (Connection c = connect()) {
@@ -624,6 +656,7 @@ public final class DriversJdbc {
     scenario("pgjdbc", "binary_threshold1", DriversJdbc::binaryThreshold1);
     scenario("pgjdbc", "fetch_size", DriversJdbc::fetchSize);
     scenario("pgjdbc", "batch", DriversJdbc::batch);
+    scenario("pgjdbc", "large_fetch", DriversJdbc::largeFetch);
     scenario("pgjdbc", "metadata", () -> metadata());
     scenario("pgjdbc", "describe_before_execute", DriversJdbc::describeBeforeExecute);
     scenario("pgjdbc", "describe_returning", DriversJdbc::describeReturning);
