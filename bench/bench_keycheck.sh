@@ -5,9 +5,10 @@
 #   off     iam_key_check = off (no STS call)
 #   cold    iam_key_check = on, iam_check_cache_seconds = 0 (one STS GetCallerIdentity per login)
 #   cached  iam_key_check = on, iam_check_cache_seconds = 300 (one STS call, then cache hits)
+#   cold+20ms / cached+20ms  the same with every STS answer delayed 20 ms (/_emulator/sts
+#           latency-ms), standing in for the round trip to sts.<region>.amazonaws.com
 # STS is the emulator on loopback, so "cold" measures redwire's own cost of the check (signing,
-# one HTTP round trip on a kept-alive connection, XML parsing) plus a loopback STS; against AWS
-# add the network round trip to sts.<region>.amazonaws.com.
+# one HTTP round trip on a kept-alive connection, XML parsing) plus a loopback STS.
 #
 #   bench/bench_keycheck.sh [--build-dir DIR] [-n N]
 set -euo pipefail
@@ -40,7 +41,7 @@ run() {
   RW_EXTRA_REDWIRE=$extra rw_private_start "$name"
   "$pg_login" 127.0.0.1 "$RW_PORT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" >/dev/null # warm-up
   out=$("$pg_login" -n "$n" 127.0.0.1 "$RW_PORT" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY")
-  printf '%-7s %s\n' "$name" "$out"
+  printf '%-12s %s\n' "$name" "$out"
   rw_private_stop
 }
 
@@ -51,3 +52,11 @@ run cold "iam_check_cache_seconds = 0"
 run cached "iam_check_cache_seconds = 300"
 echo "STS GetCallerIdentity calls: $(curl -fsS "$EMULATOR_URL/_emulator/stats" |
   sed -n 's/.*"GetCallerIdentity":\([0-9]*\).*/\1/p') (expected $((n + 2)): cold $((n + 1)) incl. warm-up, cached 1)"
+curl -fsS -X POST -d '{"latency-ms":20}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+n_slow=$((n < 100 ? n : 100))
+n_all=$n
+n=$n_slow
+run cold+20ms "iam_check_cache_seconds = 0"
+n=$n_all
+run cached+20ms "iam_check_cache_seconds = 300"
+curl -fsS -X POST -d '{"latency-ms":0}' "$EMULATOR_URL/_emulator/sts" >/dev/null

@@ -5,7 +5,8 @@
  *   GET  /_emulator/faults       the fault settings in force
  *   POST /_emulator/faults       replaces them with the JSON body (same names as the flags)
  *   GET  /_emulator/sts-keys     the temporary keys STS issued: id, identity ARN, expiration
- *   GET|POST /_emulator/sts      {"max-duration-seconds":N}: lifetime cap of issued keys
+ *   GET|POST /_emulator/sts      {"max-duration-seconds":N,"latency-ms":M}: lifetime cap of
+ *                                issued keys, delay of STS answers
  */
 #include <string.h>
 
@@ -83,16 +84,26 @@ static void sts_settings(emu_server *srv, const emu_request *req, emu_response *
     cJSON *in = cJSON_ParseWithLengthOpts((const char *)req->body, req->body_len, &end, 0);
     const cJSON *d =
         in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "max-duration-seconds") : NULL;
-    if (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 43200) {
+    const cJSON *l = in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "latency-ms") : NULL;
+    if (!cJSON_IsObject(in) ||
+        (d != NULL && (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 43200)) ||
+        (l != NULL && (!cJSON_IsNumber(l) || l->valuedouble < 0 || l->valuedouble > 60000))) {
       cJSON_Delete(in);
       control_error(resp, 400, "ValidationException",
-                    "the body must be {\"max-duration-seconds\": 0..43200}");
+                    "the body must be {\"max-duration-seconds\": 0..43200, \"latency-ms\": "
+                    "0..60000} (either or both)");
       return;
     }
-    emu_sts_set_max_duration(srv->sts, (uint32_t)d->valuedouble);
+    if (d != NULL) {
+      emu_sts_set_max_duration(srv->sts, (uint32_t)d->valuedouble);
+    }
+    if (l != NULL) {
+      emu_sts_set_latency(srv->sts, (uint32_t)l->valuedouble);
+    }
     cJSON_Delete(in);
   }
-  emu_buf_printf(&resp->body, "{\"max-duration-seconds\":%u}", emu_sts_max_duration(srv->sts));
+  emu_buf_printf(&resp->body, "{\"max-duration-seconds\":%u,\"latency-ms\":%u}",
+                 emu_sts_max_duration(srv->sts), emu_sts_latency(srv->sts));
   resp->status = 200;
 }
 

@@ -25,6 +25,7 @@ struct emu_sts {
   issued **items; /* owned; each item owned */
   size_t n, cap;
   uint32_t max_duration_s;
+  uint32_t latency_ms; /* added to every STS answer (simulates the network to AWS's STS) */
   uint64_t calls[3];
   uint64_t issued_total;
 };
@@ -91,6 +92,19 @@ void emu_sts_set_max_duration(emu_sts *s, uint32_t seconds) {
   pthread_mutex_lock(&s->mu);
   s->max_duration_s = seconds;
   pthread_mutex_unlock(&s->mu);
+}
+
+void emu_sts_set_latency(emu_sts *s, uint32_t ms) {
+  pthread_mutex_lock(&s->mu);
+  s->latency_ms = ms;
+  pthread_mutex_unlock(&s->mu);
+}
+
+uint32_t emu_sts_latency(emu_sts *s) {
+  pthread_mutex_lock(&s->mu);
+  uint32_t v = s->latency_ms;
+  pthread_mutex_unlock(&s->mu);
+  return v;
 }
 
 uint32_t emu_sts_max_duration(emu_sts *s) {
@@ -466,6 +480,10 @@ static void assume(emu_server *srv, const emu_request *req, emu_response *resp, 
 
 void emu_sts_handle(emu_server *srv, const emu_request *req, emu_response *resp) {
   resp->op_name = "sts";
+  uint32_t latency = emu_sts_latency(srv->sts);
+  if (latency > 0) {
+    emu_sleep_ms(latency); /* thread per connection: only this caller waits */
+  }
   resp->content_type = "text/xml";
   char action[64], version[32];
   const char *a = form_get(req->body, req->body_len, "Action", action, sizeof action);

@@ -41,6 +41,10 @@ void emu_sts_identity_arn(emu_sts *s, const emu_key *key, char *out, size_t cap)
 void emu_sts_set_max_duration(emu_sts *s, uint32_t seconds);
 uint32_t emu_sts_max_duration(emu_sts *s);
 
+/* Delay of every STS answer in ms (0 = none), e.g. the round trip to a real STS region. */
+void emu_sts_set_latency(emu_sts *s, uint32_t ms);
+uint32_t emu_sts_latency(emu_sts *s);
+
 /* "sts":{"GetCallerIdentity":n,"AssumeRole":n,"AssumeRoleWithWebIdentity":n,"issued":n} member
  * of /_emulator/stats (counts of successful calls). */
 void emu_sts_stats_json(emu_sts *s, emu_buf *out);
