@@ -110,6 +110,32 @@ run_case profile-role "arn:aws:sts::123456789012:assumed-role/profile-role/e2e-c
   "${files[@]}" AWS_PROFILE=chained
 run_case credential-process "key:$tmp_akid" "${files[@]}" AWS_PROFILE=process
 
+# A credential_process that fails or floods: no credentials, and the login says why.
+cat >>"$E2E_TMP/config" <<INI
+
+[profile process-fails]
+credential_process = sh -c 'echo oops >&2; exit 3'
+
+[profile process-floods]
+credential_process = head -c 200000 /dev/zero
+INI
+expect_no_creds() {
+  local name=$1 want=$2
+  shift 2
+  RW_AUTH_MODE=trust rw_private_start "$name" "$@"
+  if rw_private_psql anyone "" -c "select 1" >"$E2E_TMP/$name.out" 2>&1; then
+    e2e_fail "$name: a login without credentials succeeded"
+  fi
+  grep -q "$want" "$E2E_TMP/$name.out" ||
+    e2e_fail "$name: expected '$want' in: $(cat "$E2E_TMP/$name.out")"
+  e2e_log "ok: $name: $(grep -m1 DETAIL "$E2E_TMP/$name.out" | cut -c1-160)"
+  rw_private_stop
+}
+expect_no_creds process-fails "credential_process exited with status 3" "${files[@]}" \
+  AWS_PROFILE=process-fails
+expect_no_creds process-floods "credential_process wrote more than 64 KiB" "${files[@]}" \
+  AWS_PROFILE=process-floods
+
 # 7-9. Container endpoint and IMDSv2 on the fake.
 printf 'container-secret-token\n' >"$E2E_TMP/container.token"
 /usr/bin/python3 "$here/../fakes/fake_metadata.py" --emulator "$EMULATOR_URL" \
