@@ -89,6 +89,7 @@ typedef struct px_run_opts {
   uint64_t limit;       /* rows to send at most (UINT64_MAX: all); 0 for a Describe alone */
   const int16_t *codes; /* borrowed until the statement is done: Bind's result formats */
   uint16_t ncodes;
+  size_t hold_cap; /* bytes of encoded rows beyond the limit the portal may keep (0: none) */
 } px_run_opts;
 
 /* One statement's Data API lifecycle (px_runner.c). */

@@ -698,11 +698,29 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
 
 /* ---- running a portal ---- */
 
+/* Encoded rows all portals of a connection keep beyond their row limits, at most; what does not
+ * fit is fetched again later. Half of max_message_size at most, so that handing held rows to
+ * the output buffer (whose cap exceeds the high-water mark by max_message_size) cannot fail. */
+#define PX_EXT_HOLD_MAX (16u << 20)
+
+static size_t hold_budget(const px_conn *c, const px_ext_portal *p) {
+  size_t budget = (size_t)px_conn_conf(c)->redwire.max_message_size / 2;
+  budget = budget < PX_EXT_HOLD_MAX ? budget : PX_EXT_HOLD_MAX;
+  for (const px_ext_portal *q = c->ext.portals; q != NULL; q = q->next) {
+    size_t used = q != p ? pgw_buf_len(&q->held) : 0;
+    budget = used < budget ? budget - used : 0;
+  }
+  return budget;
+}
+
 static void start_run(px_conn *c, px_ext_portal *p, bool send_rowdesc, uint64_t limit) {
   px_ext *x = &c->ext;
   pgw_error e;
-  px_run_opts o = {
-      .send_rowdesc = send_rowdesc, .limit = limit, .codes = p->codes, .ncodes = p->ncodes};
+  px_run_opts o = {.send_rowdesc = send_rowdesc,
+                   .limit = limit,
+                   .codes = p->codes,
+                   .ncodes = p->ncodes,
+                   .hold_cap = hold_budget(c, p)};
   x->cur = p;
   px_conn_set_state(c, PX_CONN_BUSY);
   px_status st;

@@ -31,9 +31,6 @@
 #include "px_keycache.h"
 #include "px_errmap.h"
 
-/* Encoded rows a suspended portal keeps beyond its row limit (more are fetched again). */
-#define PX_HOLD_MAX (16u << 20)
-
 /* Largest single value a result may carry: Redshift SUPER values go up to 16 MB. */
 #define PX_MAX_VALUE_BYTES (16u << 20)
 
@@ -412,11 +409,7 @@ static void start_fetch(px_conn *c, char *next_token) {
     }
     r->sink_live = true;
     if (r->ext && r->opts.limit != UINT64_MAX) {
-      /* Rows beyond the limit wait, encoded, for the next Execute; bounded so that handing
-       * them over can never overflow the output buffer (its cap exceeds the high-water mark
-       * by max_message_size). */
-      size_t cap = (size_t)cf(c)->redwire.max_message_size / 2;
-      px_sink_set_hold(&r->sink, cap < PX_HOLD_MAX ? cap : PX_HOLD_MAX);
+      px_sink_set_hold(&r->sink, r->opts.hold_cap); /* rows past the limit, for the next Execute */
     }
     if (r->ext && px_sink_set_extended(&r->sink, r->opts.send_rowdesc, r->opts.limit, r->opts.codes,
                                        r->opts.ncodes) != PX_OK) {
