@@ -7,6 +7,7 @@
 #   rows     psql fetching 200 000 rows of ~110 bytes: elapsed ms (median of 3) and redwire's CPU
 #            time for the three runs (utime+stime from /proc, steadier than elapsed time on a
 #            busy machine)
+#   idle     redwire's RSS growth per logged-in idle connection, 300 connections held open
 #
 #   bench/bench_tls.sh [--build-dir DIR] [-n CONNECTIONS]
 set -euo pipefail
@@ -61,4 +62,60 @@ for mode in disable require; do
   med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
   printf '%-8s %-14s %s ms (runs: %s), redwire CPU %s ms for the 3 runs\n' rows "$mode" "$med" \
     "${times[*]}" $(($(cpu_ms) - c0))
+done
+
+idle_kb() { # mode: prints the RSS growth per connection in kB with 300 idle connections
+  /usr/bin/python3 - "$OWN_PORT" "$OWN_PID" "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" "$1" <<'PY'
+import socket, ssl, struct, sys, time
+port, pid, user, secret, mode = sys.argv[1:6]
+n = 300
+def rss():
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+def recv_until_ready(s):
+    buf = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            raise SystemExit("connection closed during login")
+        buf += d
+        while len(buf) >= 5:
+            t, ln = buf[:1], struct.unpack("!i", buf[1:5])[0]
+            if len(buf) < 1 + ln:
+                break
+            body, buf = buf[5:1 + ln], buf[1 + ln:]
+            if t == b"R" and struct.unpack("!i", body[:4])[0] == 3:
+                pw = secret.encode() + b"\0"
+                s.sendall(b"p" + struct.pack("!i", len(pw) + 4) + pw)
+            elif t == b"Z":
+                return
+            elif t == b"E":
+                raise SystemExit("login failed: %r" % body)
+def login():
+    s = socket.create_connection(("127.0.0.1", int(port)))
+    if mode == "require":
+        s.sendall(struct.pack("!ii", 8, 80877103))
+        assert s.recv(1) == b"S"
+        s = ctx.wrap_socket(s)
+    body = struct.pack("!i", 196608) + b"user\0" + user.encode() + b"\0database\0dev\0\0"
+    s.sendall(struct.pack("!i", len(body) + 4) + body)
+    recv_until_ready(s)
+    return s
+warm = [login() for _ in range(20)]  # allocator and caches warm
+for s in warm:
+    s.close()
+time.sleep(0.5)
+before = rss()
+held = [login() for _ in range(n)]
+time.sleep(0.5)
+after = rss()
+print("%.1f" % ((after - before) / n))
+PY
+}
+for mode in disable require; do
+  printf '%-8s %-14s %s kB RSS per idle connection\n' idle "$mode" "$(idle_kb "$mode")"
 done
