@@ -93,6 +93,22 @@ if got=$(jdbc alice not-her-password "select 1"); then
   e2e_fail "pgjdbc login with a wrong password succeeded"
 fi
 e2e_expect_eq "pgjdbc wrong password" "error 28P01" "$(cut -d' ' -f1-2 <<<"$got")"
+
+# SIGHUP reads auth_file again: erin appears; a damaged file keeps the users loaded before.
+printf '"erin" "erin-Pass-5"\n' >>"$D/users.txt"
+echo erin-Pass-5 >>"$REDWIRE_STATE_DIR/test-secrets"
+kill -HUP "$OWN_PID"
+for _ in $(seq 50); do grep -q "SIGHUP: configuration reloaded" "$OWN_LOG" && break; sleep 0.1; done
+got=$(ul_psql erin erin-Pass-5 "select 'erin after reload'")
+e2e_expect_eq "user added by SIGHUP" "erin after reload" "$got"
+cp "$D/users.txt" "$D/users.good"
+echo '"broken' >>"$D/users.txt"
+kill -HUP "$OWN_PID"
+for _ in $(seq 50); do grep -q "SIGHUP: configuration not reloaded" "$OWN_LOG" && break; sleep 0.1; done
+grep -q "auth_file $D/users.txt line [0-9]*:" "$OWN_LOG" || e2e_fail "the failed reload does not name the line"
+got=$(ul_psql erin erin-Pass-5 "select 'kept'")
+e2e_expect_eq "users kept after a failed reload" kept "$got"
+cp "$D/users.good" "$D/users.txt"
 own_redwire_stop
 
 # Over TLS: SCRAM-SHA-256-PLUS binds the login to redwire's certificate (tls-server-end-point);
