@@ -782,6 +782,9 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
       return;
     }
     uint64_t sent = serve_held(c, p, limit);
+    if (c->state == PX_CONN_CLOSING) {
+      return;
+    }
     if (sent > 0 && (sent == limit || p->held_rows > 0)) {
       send_simple(c, 's'); /* the limit reached within the held rows: no call */
       if (p->held_rows == 0 && p->service_done) {

@@ -101,6 +101,21 @@ void px_session_startup_param(px_conn *c, const char *name, const char *value) {
   if (strcmp(name, "extra_float_digits") == 0 && efd_ok(value, canon, sizeof canon, &e)) {
     free(c->sess.startup_efd);
     c->sess.startup_efd = strdup(canon);
+    return;
+  }
+  static const char *const handled[] = {"user", "database", "application_name", "client_encoding",
+                                        "replication"};
+  for (size_t i = 0; i < sizeof handled / sizeof handled[0]; i++) {
+    if (strcmp(name, handled[i]) == 0) {
+      return;
+    }
+  }
+  if (strncmp(name, "_pq_.", 5) != 0) {
+    /* Settings of the session (TimeZone, DateStyle, options=-c ..., search_path) are not sent
+     * to the Data API session: it runs with its defaults, which ParameterStatus reports. */
+    PX_LOG_INFO(&c->srv->log, c->id,
+                "startup parameter %s is not applied: the Data API session keeps its default",
+                name);
   }
 }
 
