@@ -128,6 +128,22 @@ def read_result(w):
             raise AssertionError(f"unexpected message {t!r} in a result")
 
 
+def type_loading_batch(server_version):
+    """The batch as Npgsql builds it for the server_version the server reported: the pg_range join
+    only from 9.2 (range types), the enum query only from 8.3, enumsortorder only from 9.1. So for
+    redwire's 8.0.2 it is three statements, for PostgreSQL 15 four."""
+    v = tuple(int(x) for x in server_version.split()[0].split(".")[:2])
+    batch = TYPE_LOADING_BATCH
+    if v < (9, 2):
+        batch = batch.replace("                    WHEN typ.typtype = 'r' THEN rngsubtype\n", "")
+        batch = batch.replace("        LEFT JOIN pg_range ON (pg_range.rngtypid = typ.oid)\n", "")
+    if v < (8, 3):
+        batch = batch[:batch.index("-- enum labels")]
+    elif v < (9, 1):
+        batch = batch.replace("ORDER BY oid, enumsortorder;", "ORDER BY oid;")
+    return batch, v >= (8, 3)
+
+
 TYPE_LOADING_BATCH = """SELECT version();
 
 SELECT ns.nspname, t.oid, t.typname, t.typtype, t.typnotnull, t.elemtypoid
@@ -197,7 +213,8 @@ def test_startup(wire):
 
 
 def test_type_loading(wire):
-    wire.send(b"Q", TYPE_LOADING_BATCH.encode() + b"\0")
+    batch, with_enums = type_loading_batch(wire.status["server_version"])
+    wire.send(b"Q", batch.encode() + b"\0")
     cols, rows, tag = read_result(wire)
     assert [c[0] for c in cols] == ["version"] and tag == "SELECT 1"
     assert rows[0][0].startswith(b"PostgreSQL ")
@@ -216,8 +233,9 @@ def test_type_loading(wire):
         seen.add(r[1])
     cols, rows, tag = read_result(wire)
     assert [c[0] for c in cols] == ["oid", "attname", "atttypid"] and tag == f"SELECT {len(rows)}"
-    cols, rows, tag = read_result(wire)
-    assert [c[0] for c in cols] == ["oid", "enumlabel"] and tag == f"SELECT {len(rows)}"
+    if with_enums:
+        cols, rows, tag = read_result(wire)
+        assert [c[0] for c in cols] == ["oid", "enumlabel"] and tag == f"SELECT {len(rows)}"
     assert wire.expect(b"Z") == b"I"
 
 
