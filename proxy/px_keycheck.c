@@ -7,9 +7,10 @@
  *  - STS rejects them as credentials (InvalidClientTokenId, SignatureDoesNotMatch, ExpiredToken,
  *    ...): FATAL 28P01 "password authentication failed for user ..." — what a wrong password
  *    gets from PostgreSQL, so drivers do not retry;
- *  - STS cannot be asked (unreachable, timeout, throttled, 5xx, unusable answer): FATAL 08001,
- *    a connection-establishment failure that drivers and pools treat as transient, since the
- *    keys may well be right. The message names STS and the reason, never the secret.
+ *  - STS cannot be asked (unreachable, timeout, throttled, 5xx, unusable answer): the call is
+ *    tried up to CHECK_ATTEMPTS times (100 ms, then 200 ms apart, as the SDKs retry STS), then
+ *    FATAL 08001, a connection-establishment failure that drivers and pools treat as transient,
+ *    since the keys may well be right. The message names STS and the reason, never the secret.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,53 @@
 #define KEYCACHE_CAPACITY 4096
 /* A login check is one small request: do not let it hang a login for a minute. */
 #define CHECK_TIMEOUT_MS 10000L
+/* Attempts of the STS call when STS is throttling, failing or unreachable. */
+#define CHECK_ATTEMPTS 3
 
 typedef struct check {
   px_conn *c; /* borrowed; kept alive by pending_calls */
   uint64_t started_ms;
+  unsigned attempts;
+  dapi_multi_timer retry; /* the wait before the next attempt */
+  char endpoint[512];
 } check;
+
+static void attempt(check *k);
+
+/* Failures worth another attempt: STS was not asked, or answered that it could not answer. */
+static bool transient(const dapi_sts_outcome *o) {
+  if (o->status == DAPI_STS_UNREACHABLE) {
+    return true;
+  }
+  if (o->status == DAPI_STS_FAILED) {
+    return o->http_status == 0 || o->http_status >= 500;
+  }
+  if (o->status == DAPI_STS_REJECTED) {
+    static const char *const codes[] = {"Throttling",           "ThrottlingException",
+                                        "RequestLimitExceeded", "InternalFailure",
+                                        "ServiceUnavailable",   "InternalError"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+      if (strcmp(o->error.code, codes[i]) == 0) {
+        return true;
+      }
+    }
+    return o->http_status >= 500;
+  }
+  return false;
+}
+
+static void on_retry(void *ctx) {
+  check *k = ctx;
+  px_conn *c = k->c;
+  if (c->state == PX_CONN_CLOSING) {
+    free(k);
+    c->pending_calls--;
+    c->auth_pending = false;
+    px_conn_maybe_free(c);
+    return;
+  }
+  attempt(k);
+}
 
 static px_keycache *cache_of(px_server *srv) {
   if (srv->keycache == NULL) {
@@ -52,6 +95,18 @@ static void on_checked(void *ctx, dapi_sts_outcome *o) {
   check *k = ctx;
   px_conn *c = k->c;
   uint64_t ms = uv_now(c->srv->loop) - k->started_ms;
+  if (c->state != PX_CONN_CLOSING && k->attempts < CHECK_ATTEMPTS && transient(o)) {
+    uint64_t delay = 100u << (k->attempts - 1);
+    PX_LOG_INFO(&c->srv->log, c->id,
+                "IAM key check for %s: STS attempt %u failed (%s), retry "
+                "in %llu ms",
+                c->creds.access_key_id, k->attempts,
+                o->status == DAPI_STS_REJECTED ? o->error.code : o->detail,
+                (unsigned long long)delay);
+    dapi_multi_timer_start(px_curl_uv_multi(c->srv->curl), &k->retry, delay, on_retry, k);
+    return;
+  }
+  unsigned attempts = k->attempts;
   free(k);
   c->pending_calls--;
   c->auth_pending = false;
@@ -89,8 +144,8 @@ static void on_checked(void *ctx, dapi_sts_outcome *o) {
       px_conn_fatal(c, &e);
     } else {
       char reason[400];
-      snprintf(reason, sizeof reason, "HTTP %ld %s: %.200s", o->http_status, o->error.code,
-               o->error.message);
+      snprintf(reason, sizeof reason, "HTTP %ld %s: %.200s (%u attempts)", o->http_status,
+               o->error.code, o->error.message, attempts);
       PX_LOG_WARN(&c->srv->log, c->id, "IAM key check for %s failed: %s (%llu ms)",
                   c->creds.access_key_id, reason, (unsigned long long)ms);
       fatal08001(c, endpoint, reason);
@@ -98,8 +153,8 @@ static void on_checked(void *ctx, dapi_sts_outcome *o) {
     break;
   case DAPI_STS_UNREACHABLE:
   case DAPI_STS_FAILED:
-    PX_LOG_WARN(&c->srv->log, c->id, "IAM key check for %s failed: %s: %s (%llu ms)",
-                c->creds.access_key_id, endpoint, o->detail, (unsigned long long)ms);
+    PX_LOG_WARN(&c->srv->log, c->id, "IAM key check for %s failed: %s: %s (%u attempts, %llu ms)",
+                c->creds.access_key_id, endpoint, o->detail, attempts, (unsigned long long)ms);
     fatal08001(c, endpoint, o->detail);
     break;
   }
@@ -129,7 +184,7 @@ void px_keycheck_start(px_conn *c) {
     fatal08001(c, "STS", why != NULL ? why : "no STS endpoint");
     return;
   }
-  check *k = malloc(sizeof *k);
+  check *k = calloc(1, sizeof *k);
   if (k == NULL) {
     pgw_error e;
     pgw_error_set(&e, "FATAL", "53200", "out of memory");
@@ -138,7 +193,18 @@ void px_keycheck_start(px_conn *c) {
   }
   k->c = c;
   k->started_ms = now;
-  dapi_sts_input in = {.endpoint = endpoint,
+  snprintf(k->endpoint, sizeof k->endpoint, "%s", endpoint);
+  c->pending_calls++;
+  c->auth_pending = true;
+  attempt(k);
+}
+
+/* One STS call of check k; on a start failure the login fails at once. */
+static void attempt(check *k) {
+  px_conn *c = k->c;
+  const conf_settings *s = px_conn_conf(c);
+  k->attempts++;
+  dapi_sts_input in = {.endpoint = k->endpoint,
                        .region = s->aws.region,
                        .action = AUTH_STS_GET_CALLER_IDENTITY,
                        .access_key_id = c->creds.access_key_id,
@@ -148,11 +214,15 @@ void px_keycheck_start(px_conn *c) {
                        .timeout_ms = CHECK_TIMEOUT_MS};
   dapi_rc rc = dapi_sts_start(px_curl_uv_multi(c->srv->curl), &in, on_checked, k, NULL);
   if (rc != DAPI_OK) {
+    char endpoint[512];
+    snprintf(endpoint, sizeof endpoint, "%s", k->endpoint);
     free(k);
+    c->pending_calls--;
+    c->auth_pending = false;
     fatal08001(c, endpoint,
                rc == DAPI_EINVAL ? "invalid STS endpoint or region" : dapi_strerror(rc));
-    return;
+    if (c->state != PX_CONN_CLOSING) {
+      px_conn_process(c);
+    }
   }
-  c->pending_calls++;
-  c->auth_pending = true;
 }

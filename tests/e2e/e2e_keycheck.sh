@@ -2,7 +2,8 @@
 # e2e_keycheck: auth_mode = iam checks the client's keys at login with STS GetCallerIdentity (the
 # emulator's STS). A wrong secret, an unknown key id or a wrong session token fail at connect time
 # with 28P01 and never reach the log; right keys log in with exactly one STS call, and a second
-# login within iam_check_cache_seconds makes none. With the cache off every login asks STS; with
+# login within iam_check_cache_seconds makes none. With the cache off every login asks STS (a
+# throttled STS is asked up to 3 times); with
 # iam_key_check = off no login does (a wrong key then fails at its first statement); a key the
 # Data API rejects later (expired) loses its cached check; an unreachable STS gives 08001, not
 # 28P01.
@@ -12,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pg_login=${1:?usage: e2e_keycheck.sh PG_LOGIN}
 e2e_tmpdir
 . "$here/e2e_private.sh"
-trap 'rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+trap 'curl -fsS -X POST -d "{\"fail-next\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
 
 akid=$AWS_ACCESS_KEY_ID
 secret=$AWS_SECRET_ACCESS_KEY
@@ -77,6 +78,20 @@ emu_reset_stats
 expect_ok "no cache, 1st" "$akid" "$secret"
 expect_ok "no cache, 2nd" "$akid" "$secret"
 e2e_expect_eq "STS calls without the cache" 2 "$(sts_calls)"
+# A throttled STS is asked again (3 attempts, 100 ms then 200 ms apart) before the login fails.
+sts_fail_next() { curl -fsS -X POST -d "{\"fail-next\":$1}" "$EMULATOR_URL/_emulator/sts" >/dev/null; }
+emu_reset_stats
+sts_fail_next 2
+expect_ok "STS throttles twice, the third attempt passes" "$akid" "$secret"
+e2e_expect_eq "throttled STS answers" 2 "$(emu_stats errors.Throttling)"
+sts_fail_next 3
+out=$(login "$akid" "$secret")
+sts_fail_next 0
+case $out in
+"error 08001 "*) e2e_log "ok: STS throttles 3 times: $out" ;;
+*) e2e_fail "STS throttling 3 times: expected 08001, got: $out" ;;
+esac
+grep -q "Throttling: Rate exceeded (3 attempts)" "$RW_LOG" || e2e_fail "the 3 attempts were not logged"
 rw_private_stop
 
 RW_EXTRA_REDWIRE="iam_key_check = off" rw_private_start off
@@ -94,7 +109,7 @@ rw_private_stop
 # emulator's STS that live 3 s pass the check (cached for 60 s), expire, fail their next
 # statement — and the next login asks STS again (ExpiredToken → 28P01) instead of trusting
 # the cache.
-trap 'curl -fsS -X POST -d "{\"max-duration-seconds\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+trap 'curl -fsS -X POST -d "{\"max-duration-seconds\":0,\"fail-next\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
 curl -fsS -X POST -d '{"max-duration-seconds":3}' "$EMULATOR_URL/_emulator/sts" >/dev/null
 xml=$(curl -fsS -H 'Content-Type: application/x-www-form-urlencoded' --data \
   'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshort&RoleSessionName=keycheck&WebIdentityToken=e30.e30.sig' \

@@ -85,13 +85,15 @@ static void sts_settings(emu_server *srv, const emu_request *req, emu_response *
     const cJSON *d =
         in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "max-duration-seconds") : NULL;
     const cJSON *l = in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "latency-ms") : NULL;
+    const cJSON *fn = in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "fail-next") : NULL;
     if (!cJSON_IsObject(in) ||
         (d != NULL && (!cJSON_IsNumber(d) || d->valuedouble < 0 || d->valuedouble > 43200)) ||
-        (l != NULL && (!cJSON_IsNumber(l) || l->valuedouble < 0 || l->valuedouble > 60000))) {
+        (l != NULL && (!cJSON_IsNumber(l) || l->valuedouble < 0 || l->valuedouble > 60000)) ||
+        (fn != NULL && (!cJSON_IsNumber(fn) || fn->valuedouble < 0 || fn->valuedouble > 1e6))) {
       cJSON_Delete(in);
       control_error(resp, 400, "ValidationException",
                     "the body must be {\"max-duration-seconds\": 0..43200, \"latency-ms\": "
-                    "0..60000} (either or both)");
+                    "0..60000, \"fail-next\": 0..1000000} (any of them)");
       return;
     }
     if (d != NULL) {
@@ -100,10 +102,14 @@ static void sts_settings(emu_server *srv, const emu_request *req, emu_response *
     if (l != NULL) {
       emu_sts_set_latency(srv->sts, (uint32_t)l->valuedouble);
     }
+    if (fn != NULL) {
+      emu_sts_set_fail_next(srv->sts, (uint32_t)fn->valuedouble);
+    }
     cJSON_Delete(in);
   }
-  emu_buf_printf(&resp->body, "{\"max-duration-seconds\":%u,\"latency-ms\":%u}",
-                 emu_sts_max_duration(srv->sts), emu_sts_latency(srv->sts));
+  emu_buf_printf(&resp->body, "{\"max-duration-seconds\":%u,\"latency-ms\":%u,\"fail-next\":%u}",
+                 emu_sts_max_duration(srv->sts), emu_sts_latency(srv->sts),
+                 emu_sts_fail_next(srv->sts));
   resp->status = 200;
 }
 

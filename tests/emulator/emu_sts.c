@@ -26,6 +26,7 @@ struct emu_sts {
   size_t n, cap;
   uint32_t max_duration_s;
   uint32_t latency_ms; /* added to every STS answer (simulates the network to AWS's STS) */
+  uint32_t fail_next;  /* the next this many STS requests are throttled */
   uint64_t calls[3];
   uint64_t issued_total;
 };
@@ -105,6 +106,30 @@ uint32_t emu_sts_latency(emu_sts *s) {
   uint32_t v = s->latency_ms;
   pthread_mutex_unlock(&s->mu);
   return v;
+}
+
+void emu_sts_set_fail_next(emu_sts *s, uint32_t n) {
+  pthread_mutex_lock(&s->mu);
+  s->fail_next = n;
+  pthread_mutex_unlock(&s->mu);
+}
+
+uint32_t emu_sts_fail_next(emu_sts *s) {
+  pthread_mutex_lock(&s->mu);
+  uint32_t v = s->fail_next;
+  pthread_mutex_unlock(&s->mu);
+  return v;
+}
+
+/* True (and one fewer to go) when this request is to be throttled. */
+static bool take_failure(emu_sts *s) {
+  pthread_mutex_lock(&s->mu);
+  bool fail = s->fail_next > 0;
+  if (fail) {
+    s->fail_next--;
+  }
+  pthread_mutex_unlock(&s->mu);
+  return fail;
 }
 
 uint32_t emu_sts_max_duration(emu_sts *s) {
@@ -483,6 +508,11 @@ void emu_sts_handle(emu_server *srv, const emu_request *req, emu_response *resp)
   uint32_t latency = emu_sts_latency(srv->sts);
   if (latency > 0) {
     emu_sleep_ms(latency); /* thread per connection: only this caller waits */
+  }
+  if (take_failure(srv->sts)) {
+    /* STS's throttling answer (HTTP 400, code Throttling), as the SDKs retry it. */
+    sts_error(srv, resp, req, 400, "Throttling", "Rate exceeded");
+    return;
   }
   resp->content_type = "text/xml";
   char action[64], version[32];

@@ -45,6 +45,10 @@ uint32_t emu_sts_max_duration(emu_sts *s);
 void emu_sts_set_latency(emu_sts *s, uint32_t ms);
 uint32_t emu_sts_latency(emu_sts *s);
 
+/* The next n STS requests are answered HTTP 400 Throttling "Rate exceeded" (before SigV4). */
+void emu_sts_set_fail_next(emu_sts *s, uint32_t n);
+uint32_t emu_sts_fail_next(emu_sts *s);
+
 /* "sts":{"GetCallerIdentity":n,"AssumeRole":n,"AssumeRoleWithWebIdentity":n,"issued":n} member
  * of /_emulator/stats (counts of successful calls). */
 void emu_sts_stats_json(emu_sts *s, emu_buf *out);
