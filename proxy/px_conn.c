@@ -13,6 +13,9 @@
 #define PX_PIPELINE_MAX (64u * 1024u)
 /* Read room beyond one maximal message, so a full message plus the next header fit. */
 #define PX_READ_SLACK (64u * 1024u)
+/* Read room: at most PX_READ_CHUNK per read, PX_FIRST_READ into an empty buffer. */
+#define PX_READ_CHUNK 16384u
+#define PX_FIRST_READ 1024u
 /* How long a client may take to log in (PostgreSQL's authentication_timeout default). */
 #define PX_LOGIN_TIMEOUT_MS 60000u
 
@@ -88,9 +91,7 @@ static void conn_free(px_conn *c) {
   pgw_buf_free(&c->in);
   pgw_buf_free(&c->out);
   pgw_buf_free(&c->wbuf);
-  free(c->user);
-  free(c->database);
-  free(c->app_name);
+  free(c->user); /* database and app_name share its allocation */
   free(c->session_id);
   px_creds_free(&c->creds);
   px_server *srv = c->srv;
@@ -126,9 +127,36 @@ void px_conn_close(px_conn *c, const char *reason) {
   /* Detach the statement first: it cancels the statement on the service and abandons page
    * transfers; their done callbacks still come (pending_calls) and find the state CLOSING. */
   px_runner_detach(c);
-  c->pending_closes = 2;
+  px_conn_timer_stop(c); /* its close callback needs nothing of c */
+  c->pending_closes = 1;
   uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
-  uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+}
+
+/* ---- the timer ---- */
+
+static void on_timer_closed(uv_handle_t *h) {
+  free(h);
+}
+
+px_status px_conn_timer_start(px_conn *c, uv_timer_cb cb, uint64_t ms) {
+  if (c->timer == NULL) {
+    c->timer = malloc(sizeof *c->timer);
+    if (c->timer == NULL) {
+      return PX_NOMEM;
+    }
+    uv_timer_init(c->srv->loop, c->timer);
+    c->timer->data = c;
+  }
+  uv_timer_start(c->timer, cb, ms, 0);
+  return PX_OK;
+}
+
+void px_conn_timer_stop(px_conn *c) {
+  if (c->timer != NULL) {
+    uv_timer_stop(c->timer);
+    uv_close((uv_handle_t *)c->timer, on_timer_closed);
+    c->timer = NULL;
+  }
 }
 
 /* ---- writing ---- */
@@ -151,6 +179,7 @@ static void release_idle_buffers(px_conn *c) {
 
 static void on_write(uv_write_t *req, int status) {
   px_conn *c = req->data;
+  free(req);
   c->writing = false;
   pgw_buf_consume(&c->wbuf, pgw_buf_len(&c->wbuf));
   if (c->state == PX_CONN_CLOSING) {
@@ -209,10 +238,17 @@ void px_conn_flush(px_conn *c) {
     c->out = c->wbuf;
     c->wbuf = tmp;
   }
+  /* Allocated per write, not kept in the struct: idle clients hold none. */
+  uv_write_t *req = malloc(sizeof *req);
+  if (req == NULL) {
+    px_conn_close(c, "out of memory for a write");
+    return;
+  }
   uv_buf_t b = uv_buf_init((char *)pgw__buf_data_mut(&c->wbuf), (unsigned)pgw_buf_len(&c->wbuf));
-  c->wreq.data = c;
-  int rc = uv_write(&c->wreq, (uv_stream_t *)&c->tcp, &b, 1, on_write);
+  req->data = c;
+  int rc = uv_write(req, (uv_stream_t *)&c->tcp, &b, 1, on_write);
   if (rc != 0) {
+    free(req);
     px_conn_close(c, uv_strerror(rc));
     return;
   }
@@ -254,7 +290,7 @@ void px_conn_fatal(px_conn *c, const pgw_error *e) {
   }
   px_conn_set_state(c, PX_CONN_FLUSHING);
   update_reading(c);
-  uv_timer_stop(&c->timer);
+  px_conn_timer_stop(c);
   px_conn_flush(c);
 }
 
@@ -307,7 +343,13 @@ static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {
     return;
   }
   size_t room = pgw_buf_max(&c->in) - pgw_buf_len(&c->in);
-  size_t want = suggested < 16384 ? suggested : 16384;
+  size_t want = suggested < PX_READ_CHUNK ? suggested : PX_READ_CHUNK;
+  if (pgw_buf_len(&c->in) == 0 && want > PX_FIRST_READ) {
+    /* Logins and most queries are a few hundred bytes: an empty buffer (released while idle)
+     * starts small, so that thousands of clients logging in at once do not leave a heap of
+     * 16 KiB read buffers behind them. A longer message grows it on the next read. */
+    want = PX_FIRST_READ;
+  }
   if (want > room) {
     want = room;
   }
@@ -530,6 +572,7 @@ void px_conn_process(px_conn *c) {
 
 static void on_login_timeout(uv_timer_t *t) {
   px_conn *c = t->data;
+  px_conn_timer_stop(c);
   if (c->state == PX_CONN_STARTUP || c->state == PX_CONN_AUTH) {
     pgw_error e;
     pgw_error_set(&e, "FATAL", "08006", "canceling authentication due to timeout");
@@ -537,11 +580,13 @@ static void on_login_timeout(uv_timer_t *t) {
   }
 }
 
+/* Logs where the connection comes from and notes whether that is loopback (the text is not
+ * kept: 64 bytes per idle client for one log line). */
 static void describe_peer(px_conn *c) {
   struct sockaddr_storage ss;
   int len = sizeof ss;
-  snprintf(c->peer, sizeof c->peer, "?");
   if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) != 0) {
+    PX_LOG_INFO(&c->srv->log, c->id, "connection from ?");
     return;
   }
   c->loopback = px_auth_is_loopback((struct sockaddr *)&ss);
@@ -556,7 +601,7 @@ static void describe_peer(px_conn *c) {
     uv_ip6_name(in6, host, sizeof host);
     port = ntohs(in6->sin6_port);
   }
-  snprintf(c->peer, sizeof c->peer, "%s:%d", host, port);
+  PX_LOG_INFO(&c->srv->log, c->id, "connection from %s:%d", host, port);
 }
 
 void px_conn_accept(px_server *srv) {
@@ -578,9 +623,7 @@ void px_conn_accept(px_server *srv) {
   pgw_buf_init(&c->out, out_cap);
   pgw_buf_init(&c->wbuf, out_cap);
   uv_tcp_init(srv->loop, &c->tcp);
-  uv_timer_init(srv->loop, &c->timer);
   c->tcp.data = c;
-  c->timer.data = c;
   px_server_conn_added(srv, c);
   int rc = uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&c->tcp);
   if (rc != 0) {
@@ -590,7 +633,6 @@ void px_conn_accept(px_server *srv) {
   }
   uv_tcp_nodelay(&c->tcp, 1);
   describe_peer(c);
-  PX_LOG_INFO(&srv->log, c->id, "connection from %s", c->peer);
   if (rw->max_client_conn > 0 && srv->nconns > (size_t)rw->max_client_conn) {
     pgw_error e;
     pgw_error_set(&e, "FATAL", "53300", "sorry, too many clients already");
@@ -598,6 +640,9 @@ void px_conn_accept(px_server *srv) {
     px_conn_fatal(c, &e);
     return;
   }
-  uv_timer_start(&c->timer, on_login_timeout, PX_LOGIN_TIMEOUT_MS, 0);
+  if (px_conn_timer_start(c, on_login_timeout, PX_LOGIN_TIMEOUT_MS) != PX_OK) {
+    px_conn_close(c, "out of memory for the login timer");
+    return;
+  }
   update_reading(c);
 }

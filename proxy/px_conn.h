@@ -10,6 +10,12 @@
  * (the two buffers are swapped when wbuf is empty), so encoding never moves bytes libuv is
  * reading. Above client_output_high_water queued bytes the Data API transfer is paused and
  * input is not read; both resume below client_output_low_water.
+ *
+ * Idle memory (bench/run idle-memory, target <= 1 KiB per idle client): what only a running
+ * statement or a pending timeout needs is allocated then and freed after — the result sink, the
+ * uv_write_t of the write in flight, the timer (login timeout, statement_timeout) — and the
+ * buffers drop to zero capacity when the connection goes idle. An idle client costs its struct
+ * and its login strings.
  */
 #ifndef PX_CONN_H
 #define PX_CONN_H
@@ -95,26 +101,25 @@ typedef struct px_run_opts {
 /* One statement's Data API lifecycle (px_runner.c). */
 typedef struct px_runner {
   px_run_phase phase;
-  uint64_t gen;    /* statement number on this connection (probe contexts check it) */
-  dapi_call *call; /* the main call in flight; borrowed handle, valid until its done */
-  char *sql;       /* owned; the statement text as sent */
+  int32_t pos_base; /* characters before the statement in the client's query text */
+  uint64_t gen;     /* statement number on this connection (probe contexts check it) */
+  dapi_call *call;  /* the main call in flight; borrowed handle, valid until its done */
+  char *sql;        /* owned; the statement text as sent */
   char token[DAPI_UUID_LEN + 1]; /* ClientToken of the ExecuteStatement */
   bool with_target;       /* this ExecuteStatement opened the session (target + keep-alive) */
   bool allow_new_session; /* a gone session may be replaced transparently */
   bool need_count;        /* the tag carries a row count (INSERT/UPDATE/DELETE/...) */
   char *stmt_id;          /* owned; NULL until the service told it */
-  int32_t pos_base;       /* characters before the statement in the client's query text */
   px_cancel_reason cancel;
   bool cancel_sent; /* CancelStatement (or the probe leading to it) started */
   bool probing;
-  bool sink_live; /* sink initialised (freed at the end of the statement) */
-  px_sink sink;
-  bool paused;            /* the page transfer is paused for backpressure */
-  char *page_token;       /* owned; NextToken of the page being fetched, NULL for the first */
+  bool paused;      /* the page transfer is paused for backpressure */
+  bool ext;         /* started by the extended protocol: px_ext_stmt_done gets the outcome */
+  px_sink *sink;    /* owned; allocated for a result transfer, freed at the end of the statement */
+  char *page_token; /* owned; NextToken of the page being fetched, NULL for the first */
   uint64_t page_bytes;    /* bytes of the current page call that reached the sink */
   uint32_t page_restarts; /* times the current page was requested again after such bytes */
   bool timer_on;
-  bool ext; /* started by the extended protocol: px_ext_stmt_done gets the outcome */
   const dapi_param *params; /* borrowed from the portal until done */
   size_t n_params;
   px_run_opts opts;     /* ext only */
@@ -160,8 +165,7 @@ typedef struct px_query {
 
 struct px_conn {
   uv_tcp_t tcp;         /* embedded; tcp.data == this */
-  uv_timer_t timer;     /* embedded; login timeout, then statement timeout */
-  uv_write_t wreq;      /* the one write in flight */
+  uv_timer_t *timer;    /* owned; only while a timeout is armed (px_conn_timer_start) */
   px_server *srv;       /* borrowed; outlives every connection */
   px_settings *set;     /* reference */
   px_conn *prev, *next; /* the server's list */
@@ -175,25 +179,24 @@ struct px_conn {
   bool skip_to_sync;      /* after an error in the extended protocol: discard until Sync */
   bool close_after_query; /* draining: end the connection after the running query */
   bool farewell_done;     /* the closing ROLLBACK was started (or not needed) */
+  bool loopback;          /* the peer is on the loopback interface */
+  bool auth_pending;      /* the login key check (px_keycheck.c) is in flight */
+  bool own_identity;      /* signs with redwire's identity (px_chain), not with creds */
+  int32_t pid;            /* BackendKeyData */
+  uint8_t key[4];
+  pgw_txn_status txn;     /* (fields in this order leave no padding) */
   pgw_buf in;             /* owned; bytes read, not yet decoded; capped by max_message_size */
   pgw_buf out;            /* owned; encoded, not yet handed to uv_write */
   pgw_buf wbuf;           /* owned; the bytes of the write in flight */
   px_tls *tls;            /* owned; NULL while the connection is cleartext */
   struct px_login *login; /* owned; the userlist exchange in progress (px_userlist.c) */
-  bool loopback;          /* the peer is on the loopback interface */
-  char peer[64];
-  int32_t pid; /* BackendKeyData */
-  uint8_t key[4];
-  char *user;         /* owned */
-  char *database;     /* owned; the client's database name */
-  char *app_name;     /* owned; "" when not sent */
-  px_creds creds;     /* signs this connection's calls */
-  px_api *api;        /* reference, from login on */
-  dapi_target target; /* strings borrowed from set and database */
-  char *session_id;   /* owned; the Data API session, NULL before the first statement */
-  bool auth_pending;  /* the login key check (px_keycheck.c) is in flight */
-  bool own_identity;  /* signs with redwire's identity (px_chain), not with creds */
-  pgw_txn_status txn;
+  char *user;             /* owned: one allocation holding user, database and app_name */
+  char *database;         /* in user's allocation; the client's database name */
+  char *app_name;         /* in user's allocation; "" when not sent */
+  px_creds creds;         /* signs this connection's calls */
+  px_api *api;            /* reference, from login on */
+  dapi_target target;     /* strings borrowed from set and database */
+  char *session_id;       /* owned; the Data API session, NULL before the first statement */
   px_query q;
   px_ext ext;
   px_sess sess;
@@ -220,6 +223,13 @@ bool px_conn_check(px_conn *c, const pgw_wr *w, const char *what);
 
 /* Starts a write of whatever is queued (unless one is in flight or a DataRow is half done). */
 void px_conn_flush(px_conn *c);
+
+/* Arms the connection's one timer (login timeout, then statement_timeout), allocating it;
+ * t->data is c in cb. PX_NOMEM. */
+PX_MUSTCHECK px_status px_conn_timer_start(px_conn *c, uv_timer_cb cb, uint64_t ms);
+/* Disarms and releases the timer (its memory is freed once libuv has closed it); no-op when
+ * there is none. A timer callback that fired calls it first. */
+void px_conn_timer_stop(px_conn *c);
 
 /* Bytes queued towards the client (encoded and in flight). */
 size_t px_conn_queued(const px_conn *c);

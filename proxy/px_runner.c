@@ -61,17 +61,13 @@ static bool abandoned(const px_conn *c) {
 static void finish(px_conn *c, px_outcome *o) {
   px_runner *r = &c->run;
   if (r->timer_on) {
-    uv_timer_stop(&c->timer);
+    px_conn_timer_stop(c);
     r->timer_on = false;
   }
   /* The outcome borrows the sink's columns and the runner's strings: they are moved out and
    * freed after the done callback, which may start the next statement on a clean runner. */
-  px_sink sink;
-  bool sink_live = r->sink_live;
-  if (sink_live) {
-    sink = r->sink;
-    r->sink_live = false;
-  }
+  px_sink *sink = r->sink;
+  r->sink = NULL;
   char *sql = r->sql, *stmt_id = r->stmt_id, *page_token = r->page_token;
   bool ext = r->ext;
   r->sql = NULL;
@@ -84,17 +80,17 @@ static void finish(px_conn *c, px_outcome *o) {
   r->ext = false;
   r->params = NULL;
   r->n_params = 0;
-  if (sink_live && (o == NULL || o->kind != PX_OUT_OK)) {
-    px_sink_abandon(&sink); /* removes a half-encoded DataRow */
+  if (sink != NULL && (o == NULL || o->kind != PX_OUT_OK)) {
+    px_sink_abandon(sink); /* removes a half-encoded DataRow */
   }
   if (o != NULL && !abandoned(c)) {
     o->stmt_id = stmt_id;
-    if (sink_live && sink.described) {
-      o->cols = sink.cols;
-      o->ncols = sink.ncols;
+    if (sink != NULL && sink->described) {
+      o->cols = sink->cols;
+      o->ncols = sink->ncols;
     }
-    if (sink_live && o->suspended) {
-      o->held = &sink.held;
+    if (sink != NULL && o->suspended) {
+      o->held = &sink->held;
     }
     if (ext) {
       px_ext_stmt_done(c, o);
@@ -102,8 +98,9 @@ static void finish(px_conn *c, px_outcome *o) {
       px_query_stmt_done(c, o);
     }
   }
-  if (sink_live) {
-    px_sink_free(&sink);
+  if (sink != NULL) {
+    px_sink_free(sink);
+    free(sink);
   }
   free(sql);
   free(stmt_id);
@@ -349,6 +346,7 @@ void px_runner_detach(px_conn *c) {
 
 static void on_statement_timeout(uv_timer_t *t) {
   px_conn *c = t->data;
+  px_conn_timer_stop(c);
   c->run.timer_on = false;
   PX_LOG_INFO(&c->srv->log, c->id, "statement_timeout reached");
   px_runner_cancel(c, PX_CANCEL_TIMEOUT);
@@ -362,12 +360,12 @@ static dapi_sink_action on_chunk(void *ctx, const char *data, size_t len) {
   if (abandoned(c) || r->cancel != PX_CANCEL_NONE) {
     return DAPI_SINK_ABORT;
   }
-  if (!px_sink_row_open(&r->sink) &&
+  if (!px_sink_row_open(r->sink) &&
       px_conn_queued(c) >= (size_t)cf(c)->redwire.client_output_high_water) {
     r->paused = true; /* resumed by px_runner_output_drained */
     return DAPI_SINK_PAUSE;
   }
-  if (px_sink_feed(&r->sink, data, len) != PX_OK) {
+  if (px_sink_feed(r->sink, data, len) != PX_OK) {
     return DAPI_SINK_ABORT;
   }
   r->page_bytes += len;
@@ -399,19 +397,25 @@ static void start_fetch(px_conn *c, char *next_token) {
   free(r->page_token);
   r->page_token = next_token;
   r->page_restarts = 0;
-  if (!r->sink_live) {
-    if (px_sink_init(&r->sink, &c->out, PX_MAX_VALUE_BYTES,
-                     (size_t)cf(c)->aws.max_response_page_bytes) != PX_OK) {
+  if (r->sink == NULL) {
+    /* Allocated per statement (~1 KB): idle connections hold none. */
+    r->sink = malloc(sizeof *r->sink);
+    if (r->sink != NULL && px_sink_init(r->sink, &c->out, PX_MAX_VALUE_BYTES,
+                                        (size_t)cf(c)->aws.max_response_page_bytes) != PX_OK) {
+      px_sink_free(r->sink);
+      free(r->sink);
+      r->sink = NULL;
+    }
+    if (r->sink == NULL) {
       pgw_error e;
       pgw_error_set(&e, "ERROR", "53200", "out of memory");
       finish_error(c, &e);
       return;
     }
-    r->sink_live = true;
     if (r->ext && r->opts.limit != UINT64_MAX) {
-      px_sink_set_hold(&r->sink, r->opts.hold_cap); /* rows past the limit, for the next Execute */
+      px_sink_set_hold(r->sink, r->opts.hold_cap); /* rows past the limit, for the next Execute */
     }
-    if (r->ext && px_sink_set_extended(&r->sink, r->opts.send_rowdesc, r->opts.limit, r->opts.codes,
+    if (r->ext && px_sink_set_extended(r->sink, r->opts.send_rowdesc, r->opts.limit, r->opts.codes,
                                        r->opts.ncodes) != PX_OK) {
       pgw_error e;
       pgw_error_set(&e, "ERROR", "53200", "out of memory");
@@ -419,13 +423,13 @@ static void start_fetch(px_conn *c, char *next_token) {
       return;
     }
     if (r->resume_skip > 0) {
-      px_sink_page_resume(&r->sink, r->resume_skip);
+      px_sink_page_resume(r->sink, r->resume_skip);
       r->resume_skip = 0;
       request_page(c);
       return;
     }
   }
-  px_sink_page_begin(&r->sink);
+  px_sink_page_begin(r->sink);
   request_page(c);
 }
 
@@ -443,13 +447,13 @@ static bool page_restartable(const px_conn *c, const dapi_call_outcome *o) {
 static void restart_page(px_conn *c, const dapi_call_outcome *o) {
   px_runner *r = &c->run;
   r->page_restarts++;
-  px_sink_page_retry(&r->sink);
+  px_sink_page_retry(r->sink);
   PX_LOG_INFO(&c->srv->log, c->id,
               "GetStatementResult page failed after %llu body bytes (%s: %s); requesting it "
               "again (restart %u of at most %u), skipping the %llu rows of it already sent",
               (unsigned long long)r->page_bytes, dapi_err_class_name(o->error.cls),
               o->error.message, (unsigned)r->page_restarts, (unsigned)(cf(c)->aws.max_attempts - 1),
-              (unsigned long long)r->sink.resend_skip);
+              (unsigned long long)r->sink->resend_skip);
   request_page(c);
 }
 
@@ -462,47 +466,47 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   r->paused = false;
   if (abandoned(c)) {
     finish(c, NULL);
-  } else if (r->sink.failed) {
-    finish_error(c, &r->sink.err);
+  } else if (r->sink->failed) {
+    finish_error(c, &r->sink->err);
   } else if (o->rc != DAPI_OK) {
     if (page_restartable(c, o)) {
       restart_page(c, o);
     } else {
-      px_sink_abandon(&r->sink);
+      px_sink_abandon(r->sink);
       api_failure(c, DAPI_OP_GET_STATEMENT_RESULT, o);
     }
-  } else if (px_sink_page_end(&r->sink) != PX_OK) {
-    finish_error(c, &r->sink.err);
-  } else if (r->sink.over_limit) {
+  } else if (px_sink_page_end(r->sink) != PX_OK) {
+    finish_error(c, &r->sink->err);
+  } else if (r->sink->over_limit) {
     /* Execute's max_rows reached inside this page. The page's further rows are held, encoded,
      * for the next Execute (up to a cap): it resumes after them, in this page when some did
      * not fit, else with the next page. */
     px_outcome out = {.kind = PX_OUT_OK,
                       .has_result_set = true,
-                      .rows = px_sink_rows(&r->sink),
+                      .rows = px_sink_rows(r->sink),
                       .suspended = true,
-                      .held_rows = r->sink.held_rows};
-    if (r->sink.held_full) {
+                      .held_rows = r->sink->held_rows};
+    if (r->sink->held_full) {
       out.resume_token = r->page_token;
-      out.resume_skip = r->sink.page_sent + r->sink.held_rows;
+      out.resume_skip = r->sink->page_sent + r->sink->held_rows;
     } else {
-      out.resume_token = px_sink_next_token(&r->sink);
+      out.resume_token = px_sink_next_token(r->sink);
       out.at_end = out.resume_token == NULL;
     }
     finish(c, &out);
-  } else if (px_sink_rows(&r->sink) == r->sink.limit_at) {
+  } else if (px_sink_rows(r->sink) == r->sink->limit_at) {
     /* Exactly max_rows sent at a page's end: PostgreSQL suspends too (it cannot know that
      * nothing follows); resume with the next page, or report the end then. */
     px_outcome out = {.kind = PX_OUT_OK,
                       .has_result_set = true,
-                      .rows = px_sink_rows(&r->sink),
+                      .rows = px_sink_rows(r->sink),
                       .suspended = true,
-                      .at_end = px_sink_next_token(&r->sink) == NULL,
-                      .resume_token = px_sink_next_token(&r->sink)};
+                      .at_end = px_sink_next_token(r->sink) == NULL,
+                      .resume_token = px_sink_next_token(r->sink)};
     finish(c, &out);
-  } else if (px_sink_next_token(&r->sink) != NULL) {
+  } else if (px_sink_next_token(r->sink) != NULL) {
     /* The token lives in the sink until the next page_begin: copy it first. */
-    char *token = strdup(px_sink_next_token(&r->sink));
+    char *token = strdup(px_sink_next_token(r->sink));
     if (token == NULL) {
       pgw_error e;
       pgw_error_set(&e, "ERROR", "53200", "out of memory");
@@ -511,7 +515,7 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
       start_fetch(c, token);
     }
   } else {
-    px_outcome out = {.kind = PX_OUT_OK, .has_result_set = true, .rows = px_sink_rows(&r->sink)};
+    px_outcome out = {.kind = PX_OUT_OK, .has_result_set = true, .rows = px_sink_rows(r->sink)};
     finish(c, &out);
   }
   px_conn_maybe_free(c);
@@ -525,9 +529,9 @@ void px_runner_output_drained(px_conn *c) {
   r->paused = false;
   dapi_rc rc = dapi_call_resume(r->call);
   if (rc != DAPI_OK) {
-    if (!r->sink.failed) {
-      r->sink.failed = true;
-      pgw_error_set(&r->sink.err, "ERROR", "XX000", "could not resume the result transfer: %s",
+    if (!r->sink->failed) {
+      r->sink->failed = true;
+      pgw_error_set(&r->sink->err, "ERROR", "XX000", "could not resume the result transfer: %s",
                     dapi_strerror(rc));
     }
     dapi_call_cancel(r->call);
@@ -535,7 +539,7 @@ void px_runner_output_drained(px_conn *c) {
 }
 
 bool px_runner_row_open(const px_conn *c) {
-  return c->run.sink_live && px_sink_row_open(&c->run.sink);
+  return c->run.sink != NULL && px_sink_row_open(c->run.sink);
 }
 
 /* ---- statement status ---- */
@@ -730,8 +734,12 @@ px_status px_runner_start_ext(px_conn *c, const char *sql, size_t len, const dap
 static void start_statement_timer(px_conn *c) {
   int64_t timeout = cf(c)->redwire.statement_timeout_ms;
   if (timeout > 0) {
-    uv_timer_start(&c->timer, on_statement_timeout, (uint64_t)timeout, 0);
-    c->run.timer_on = true;
+    if (px_conn_timer_start(c, on_statement_timeout, (uint64_t)timeout) == PX_OK) {
+      c->run.timer_on = true;
+    } else {
+      PX_LOG_ERROR(&c->srv->log, c->id,
+                   "out of memory arming statement_timeout: the statement runs without it");
+    }
   }
 }
 

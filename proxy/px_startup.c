@@ -72,7 +72,7 @@ void px_startup_login_ok(px_conn *c) {
   if (!px_conn_check(c, &w, "login messages")) {
     return;
   }
-  uv_timer_stop(&c->timer);
+  px_conn_timer_stop(c);
   PX_LOG_INFO(&c->srv->log, c->id, "login user=%s database=%s application_name=%s", c->user,
               c->database, c->app_name);
   px_conn_set_state(c, PX_CONN_IDLE);
@@ -167,14 +167,19 @@ static void on_startup(px_conn *c, const pgw_msg *m) {
     px_conn_fatal(c, &e);
     return;
   }
-  c->user = strdup(su.user.ptr);
-  c->database =
-      strdup(su.database.ptr != NULL && su.database.len > 0 ? su.database.ptr : su.user.ptr);
-  c->app_name = strdup(su.application_name.ptr != NULL ? su.application_name.ptr : "");
-  if (c->user == NULL || c->database == NULL || c->app_name == NULL) {
+  /* The three strings live in one allocation owned through c->user (one heap chunk instead
+   * of three: they stay for the connection's life, idle or not). */
+  const char *db = su.database.ptr != NULL && su.database.len > 0 ? su.database.ptr : su.user.ptr;
+  const char *app = su.application_name.ptr != NULL ? su.application_name.ptr : "";
+  size_t ulen = strlen(su.user.ptr) + 1, dlen = strlen(db) + 1, alen = strlen(app) + 1;
+  c->user = malloc(ulen + dlen + alen);
+  if (c->user == NULL) {
     out_of_memory(c);
     return;
   }
+  c->database = memcpy(c->user + ulen, db, dlen);
+  c->app_name = memcpy(c->database + dlen, app, alen);
+  memcpy(c->user, su.user.ptr, ulen);
   const char *unrecognized[PGW_STARTUP_MAX_PARAMS];
   size_t n_unrec = 0;
   for (size_t i = 0; i < su.nparams; i++) {
