@@ -161,3 +161,26 @@ def test_declare_with_hold(items, odbc):
                                                   for i in range(10, 0, -1)]
     cur.execute("select 1")
     assert cur.fetchone()[0] == 1
+
+
+def test_isql_dsn_file(tmp_path):
+    # unixODBC's own isql with a DSN from an odbc.ini written here (ODBCINI), the way a BI server
+    # is configured: driver settings come from the file, not the connection string.
+    import subprocess
+
+    p = dc.params()
+    (tmp_path / "odbc.ini").write_text(
+        "[redwire_test]\n"
+        "Driver = PostgreSQL Unicode\n"
+        f"Servername = {p['host']}\nPort = {p['port']}\nDatabase = {p['dbname']}\n"
+        "UseServerSidePrepare = 1\nUseDeclareFetch = 0\nBoolsAsChar = 0\nCommLog = 0\n")
+    env = {**os.environ, "ODBCINI": str(tmp_path / "odbc.ini")}
+    if p["options"]:
+        env["PGOPTIONS"] = p["options"]
+    sql = ("select 40 + 2 as answer, 'dsn ok'::text as note\n"
+           "select * from drv_no_such_table\n")
+    out = subprocess.run(["isql", "-v", "-d,", "-x0x2c", "redwire_test", p["user"], p["password"] or ""],
+                         input=sql, capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "42,dsn ok" in out.stdout, out.stdout
+    assert "[42P01]" in out.stdout, out.stdout

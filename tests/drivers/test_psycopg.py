@@ -197,3 +197,12 @@ def test_large_binary(conn):
         assert row[4] == datetime.date(2000, 1, 1) + datetime.timedelta(days=n)
     assert n == 12345
     conn.commit()
+
+
+def test_auto_prepare(conn):
+    # psycopg prepares a query by itself once it has run prepare_threshold (5) times: the 6th and
+    # later executions Bind/Execute a named statement.
+    conn.prepare_threshold = 5
+    for i in range(8):
+        assert conn.execute("select %s::int4 * 3, %s::text", (i, f"run {i}")).fetchone() == (3 * i, f"run {i}")
+    conn.commit()

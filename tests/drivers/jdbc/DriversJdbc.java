@@ -464,6 +464,26 @@ public final class DriversJdbc {
     }
   }
 
+  static void autosave() throws Exception {
+    // autosave=always: pgjdbc puts a SAVEPOINT before every statement in a transaction and rolls
+    // back to it on an error, so the transaction goes on (no 25P02) and keeps its earlier work.
+    createTable();
+    try (Connection c = connect("autosave=always")) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement("update " + table + " set price = ? where id = ?")) {
+        ps.setBigDecimal(1, new BigDecimal("7.00"));
+        ps.setInt(2, 1);
+        eq("updated", 1, ps.executeUpdate());
+      }
+      sqlstate("42P01", () -> query(c, "select * from drv_no_such_table"));
+      eq("the transaction goes on", "7.00", value(c, "select price from " + table + " where id = 1"));
+      c.commit();
+    }
+    try (Connection c = connect()) {
+      eq("committed", "7.00", value(c, "select price from " + table + " where id = 1"));
+    }
+  }
+
   static void queryTimeout() throws Exception {
     // Statement.setQueryTimeout: pgjdbc sends a CancelRequest on a second connection when the
     // timer fires (Looker's "test kill" and every BI tool's cancel button work this way).
@@ -660,6 +680,7 @@ public final class DriversJdbc {
     scenario("pgjdbc", "metadata", () -> metadata());
     scenario("pgjdbc", "describe_before_execute", DriversJdbc::describeBeforeExecute);
     scenario("pgjdbc", "describe_returning", DriversJdbc::describeReturning);
+    scenario("pgjdbc", "autosave", DriversJdbc::autosave);
     scenario("pgjdbc", "query_timeout", DriversJdbc::queryTimeout);
     scenario("metabase", "startup_sync_simple", () -> metabase("preferQueryMode=simple"));
     scenario("metabase", "startup_sync", () -> metabase());
