@@ -228,8 +228,12 @@ void px_conn_flush(px_conn *c) {
       return;
     }
     if (pgw_buf_len(&c->wbuf) == 0) {
-      if (c->state == PX_CONN_FLUSHING && pgw_buf_len(&c->out) == 0) {
-        px_conn_close(c, "final message sent");
+      /* Before the handshake completes a final message cannot be encrypted: waiting for a
+       * client that never finishes it would keep the connection forever. */
+      if (c->state == PX_CONN_FLUSHING) {
+        px_conn_close(c, pgw_buf_len(&c->out) == 0
+                             ? "final message sent"
+                             : "TLS handshake unfinished: final message not sent");
       }
       return;
     }

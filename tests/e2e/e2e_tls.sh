@@ -201,6 +201,22 @@ e2e_expect_eq "password over TLS from $ext_ip" "tls from $ext_ip" "$got"
 OWN_HOST=127.0.0.1
 got=$(own_psql "sslmode=disable" "select 'loopback'")
 e2e_expect_eq "cleartext password from loopback" loopback "$got"
+# A client that stops in the middle of the handshake does not hold up a drain (SIGTERM): its
+# connection is closed at once, not after shutdown_timeout (2 s here).
+got=$(/usr/bin/python3 - "$OWN_PORT" "$OWN_PID" <<'PY'
+import os, signal, socket, struct, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(struct.pack("!ii", 8, 80877103))
+assert s.recv(1) == b"S"
+t0 = time.monotonic()
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+s.settimeout(5)
+while s.recv(4096):
+    pass
+print("closed" if time.monotonic() - t0 < 1.0 else "closed after %.1f s" % (time.monotonic() - t0))
+PY
+)
+e2e_expect_eq "half-finished handshake at SIGTERM" closed "$got"
 own_redwire_stop
 
 own_redwire_start allow 0.0.0.0 "allow_cleartext_without_tls = on"
