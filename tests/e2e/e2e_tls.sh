@@ -175,6 +175,18 @@ if out=$(own_psql "sslmode=require" "select 1" 2>&1); then
 fi
 e2e_log "ok: no client certificate refused"
 own_redwire_stop
+# verify-ca: any certificate of the CA will do, whatever its name.
+own_redwire_start verify-ca 127.0.0.1 "client_tls_sslmode = verify-ca
+client_tls_cert_file = $D/server.crt
+client_tls_key_file = $D/server.key
+client_tls_ca_file = $D/ca.crt"
+got=$(own_psql "$(cert client-other)" "select 'any name'")
+e2e_expect_eq "verify-ca accepts a certificate of another name" "any name" "$got"
+if own_psql "$(cert client-foreign)" "select 1" >/dev/null 2>&1; then
+  e2e_fail "verify-ca accepted a certificate from another CA"
+fi
+e2e_log "ok: verify-ca refuses a certificate from another CA"
+own_redwire_stop
 
 # ---- cleartext passwords only over TLS or loopback --------------------------------------------
 # A non-loopback address of this host: the first global IPv4 address, or (a machine with only
