@@ -124,6 +124,8 @@ typedef struct px_runner {
   size_t n_params;
   px_run_opts opts;     /* ext only */
   uint64_t resume_skip; /* px_runner_resume: records of the first page to skip */
+  bool pre;             /* sql is the session's startup settings; main_sql runs next */
+  char *main_sql;       /* owned while pre */
 } px_runner;
 
 /* The session settings of a connection (px_session.h, px_session_conn.c). */
@@ -132,6 +134,9 @@ typedef struct px_sess {
   char *sent[PX_PARAM_COUNT]; /* owned; what the client last got in ParameterStatus */
   char *startup_app;          /* owned; application_name of the StartupMessage (RESET, DISCARD) */
   char *startup_efd;          /* owned; extra_float_digits of the StartupMessage, or NULL */
+  char *startup_val[PX_PARAM_COUNT]; /* owned; service settings of the StartupMessage, or NULL */
+  char *startup_sql; /* owned; applies the StartupMessage's service settings on a new Data API
+                      * session (SELECT set_config(...), ...), NULL when there are none */
 } px_sess;
 
 typedef enum {

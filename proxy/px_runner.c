@@ -69,6 +69,9 @@ static void finish(px_conn *c, px_outcome *o) {
   px_sink *sink = r->sink;
   r->sink = NULL;
   char *sql = r->sql, *stmt_id = r->stmt_id, *page_token = r->page_token;
+  free(r->main_sql);
+  r->main_sql = NULL;
+  r->pre = false;
   bool ext = r->ext;
   r->sql = NULL;
   r->stmt_id = NULL;
@@ -568,10 +571,51 @@ static void failed_with_text(px_conn *c, const char *text) {
     finish_cancelled(c); /* our cancel: PostgreSQL's wording for its reason */
     return;
   }
-  if (pos > 0) {
+  if (r->pre) {
+    /* PostgreSQL refuses a connection whose startup settings are invalid. */
+    snprintf(e.severity, sizeof e.severity, "FATAL");
+    e.position = 0;
+    pgw_error_detail(&e, "A setting of the StartupMessage (or its options) was refused.");
+  } else if (pos > 0) {
     e.position = r->pos_base + pos;
   }
   finish_error(c, &e);
+}
+
+static dapi_rc start_execute(px_conn *c);
+
+/* The startup settings ran on the new session; the client's statement follows (its own token). */
+static void pre_done(px_conn *c) {
+  px_runner *r = &c->run;
+  free(r->sql);
+  r->sql = r->main_sql;
+  r->main_sql = NULL;
+  r->pre = false;
+  free(r->stmt_id);
+  r->stmt_id = NULL;
+  dapi_rc rc = dapi_uuid4(r->token);
+  if (rc == DAPI_OK) {
+    rc = start_execute(c);
+  }
+  if (rc != DAPI_OK) {
+    start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
+  }
+}
+
+/* A statement that opens a Data API session first applies the StartupMessage's settings (as a
+ * PostgreSQL backend does at start), so DISCARD ALL and a replaced session get them too. */
+static dapi_rc begin_execute(px_conn *c) {
+  px_runner *r = &c->run;
+  if (c->session_id == NULL && c->sess.startup_sql != NULL && !r->pre) {
+    char *pre = strdup(c->sess.startup_sql);
+    if (pre == NULL) {
+      return DAPI_ENOMEM;
+    }
+    r->main_sql = r->sql;
+    r->sql = pre;
+    r->pre = true;
+  }
+  return start_execute(c);
 }
 
 static void on_info(px_conn *c, const dapi_stmt_info *info) {
@@ -604,6 +648,10 @@ static void on_info(px_conn *c, const dapi_stmt_info *info) {
   }
   switch (info->status) {
   case DAPI_STMT_FINISHED:
+    if (r->pre) {
+      pre_done(c); /* the session has the client's startup settings: now the statement */
+      return;
+    }
     if (info->has_result_set) {
       start_fetch(c, NULL);
     } else if (r->need_count && info->result_rows == DAPI_ABSENT && r->phase == PX_RUN_EXECUTE) {
@@ -688,7 +736,7 @@ static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
       r->allow_new_session = false;
       dapi_rc rc = dapi_uuid4(r->token);
       if (rc == DAPI_OK) {
-        rc = start_execute(c);
+        rc = begin_execute(c);
       }
       if (rc != DAPI_OK) {
         start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
@@ -792,9 +840,15 @@ static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t p
   r->probing = false;
   dapi_rc rc = dapi_uuid4(r->token);
   if (rc == DAPI_OK) {
-    rc = start_execute(c);
+    rc = begin_execute(c);
   }
   if (rc != DAPI_OK) {
+    if (r->pre) {
+      free(r->sql);
+      r->sql = r->main_sql;
+      r->main_sql = NULL;
+      r->pre = false;
+    }
     free(r->sql);
     r->sql = NULL;
     const char *sqlstate = rc == DAPI_ETOOBIG ? "54000" : rc == DAPI_ENOMEM ? "53200" : "XX000";

@@ -24,6 +24,15 @@ static const char *const names[PX_PARAM_COUNT] = {
     [PX_PARAM_SESSION_AUTHORIZATION] = "session_authorization",
 };
 
+px_param_id px_param_lookup(const char *name) {
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    if (strcasecmp(name, names[i]) == 0) {
+      return (px_param_id)i;
+    }
+  }
+  return strcasecmp(name, "timezone") == 0 ? PX_PARAM_TIMEZONE : PX_PARAM_OTHER;
+}
+
 const char *px_param_name(px_param_id id) {
   return id >= 0 && id < PX_PARAM_COUNT ? names[id] : "?";
 }

@@ -15,8 +15,13 @@
  *  - DISCARD ALL (outside a transaction block) gives the client a fresh Data API session: the
  *    next statement opens a new one, so temporary tables, cursors, prepared statements and
  *    settings are all gone without a call; redwire's own settings return to their defaults.
+ *  - settings of the StartupMessage (TimeZone, DateStyle, PGOPTIONS' -c name=value, ...) are
+ *    applied to each new Data API session before its first statement, with one
+ *    `SELECT set_config(...), ...` (one extra ExecuteStatement; values equal to the session's
+ *    defaults are not sent); an invalid one ends the connection with PostgreSQL's FATAL.
  * Limits: a SET of a tracked setting rolled back with its transaction is not un-reported; SET
- * LOCAL is passed to the service and not tracked.
+ * LOCAL is passed to the service and not tracked; RESET of a startup setting returns to the Data
+ * API session's default, not to the startup value (set_config does not change defaults).
  *
  * px_set_parse is pure (lexical, unit-tested); the rest acts on a connection.
  */
@@ -76,6 +81,9 @@ typedef struct px_set_stmt {
 /* Classifies one statement. False (kind PX_SET_NONE) for anything else, or for a value longer
  * than PX_SET_VALUE_MAX - 1. */
 bool px_set_parse(const char *sql, size_t len, px_set_stmt *out);
+
+/* The known setting a name (any case) refers to, or PX_PARAM_OTHER. */
+px_param_id px_param_lookup(const char *name);
 
 /* PostgreSQL's name of a known setting ("DateStyle"), as ParameterStatus and SHOW spell it. */
 const char *px_param_name(px_param_id id);

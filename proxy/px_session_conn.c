@@ -2,8 +2,10 @@
  * own settings answered locally, tracked service settings, ParameterStatus before ReadyForQuery
  * for every reported setting whose value changed, and DISCARD ALL as a fresh Data API session. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "px_conn.h"
 
@@ -46,7 +48,20 @@ static bool set_cur(px_conn *c, px_param_id id, const char *v) {
 }
 
 /* The value a setting has in a fresh session (what login reported). */
+static const char *base_default(const px_conn *c, px_param_id id);
+
+/* The value a setting has in a fresh session: the StartupMessage's, else the built-in one. */
 static const char *default_of(const px_conn *c, px_param_id id) {
+  if (id >= 0 && id < PX_PARAM_COUNT && c->sess.startup_val[id] != NULL) {
+    return c->sess.startup_val[id];
+  }
+  return base_default(c, id);
+}
+
+/* The Data API session's own default, which RESET on the service returns to (redwire applies
+ * startup settings with set_config, which does not change the session's defaults: unlike
+ * PostgreSQL, RESET then goes back past them). */
+static const char *base_default(const px_conn *c, px_param_id id) {
   switch (id) {
   case PX_PARAM_APPLICATION_NAME:
     return c->sess.startup_app != NULL ? c->sess.startup_app : "";
@@ -95,12 +110,136 @@ static bool efd_ok(const char *v, char *canon, size_t cap, pgw_error *err) {
   return true;
 }
 
+/* A setting name that can go into SQL as a string literal as it is. */
+static bool plain_name(const char *s) {
+  if (*s == '\0' || strlen(s) > 63) {
+    return false;
+  }
+  for (; *s != '\0'; s++) {
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '_' || *s == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/* Appends set_config('name', 'value', false) to the startup SQL ('' doubled in the value). */
+static void add_startup_setting(px_conn *c, const char *name, const char *value) {
+  if (!plain_name(name) || strpbrk(value, "\\\n\r") != NULL || strlen(value) > 4096) {
+    PX_LOG_WARN(&c->srv->log, c->id,
+                "startup parameter %s is not applied: unsupported name or value",
+                plain_name(name) ? name : "(invalid name)");
+    return;
+  }
+  px_param_id id = px_param_lookup(name);
+  char canon[64];
+  pgw_error e;
+  const char *shown = value;
+  if (id == PX_PARAM_DATESTYLE) {
+    if (!px_datestyle_canon("ISO, MDY", value, canon, sizeof canon, &e)) {
+      shown = NULL; /* the service will say why */
+    } else {
+      shown = canon;
+      if (strcmp(canon, "ISO, MDY") == 0) {
+        return; /* the Data API session's own default: nothing to send */
+      }
+    }
+  } else if (id == PX_PARAM_TIMEZONE &&
+             (strcasecmp(value, "UTC") == 0 || strcasecmp(value, "Etc/UTC") == 0)) {
+    return;
+  }
+  if (id == PX_PARAM_DATESTYLE || id == PX_PARAM_TIMEZONE || id == PX_PARAM_INTERVALSTYLE ||
+      id == PX_PARAM_STANDARD_CONFORMING_STRINGS) {
+    char *d = shown != NULL ? strdup(shown) : NULL;
+    free(c->sess.startup_val[id]);
+    c->sess.startup_val[id] = d; /* reported at login, restored by RESET / DISCARD ALL */
+  }
+  const char *sep = c->sess.startup_sql == NULL ? "SELECT " : ", ";
+  size_t old = c->sess.startup_sql != NULL ? strlen(c->sess.startup_sql) : 0;
+  size_t need = old + strlen(sep) + strlen("set_config('', '', false)") + strlen(name) +
+                2 * strlen(value) + 1;
+  char *sql = realloc(c->sess.startup_sql, need);
+  if (sql == NULL) {
+    return;
+  }
+  char *w = sql + old;
+  w += sprintf(w, "%sset_config('%s', '", sep, name);
+  for (const char *v = value; *v != '\0'; v++) {
+    *w++ = *v;
+    if (*v == '\'') {
+      *w++ = '\'';
+    }
+  }
+  strcpy(w, "', false)");
+  c->sess.startup_sql = sql;
+  PX_LOG_DEBUG(&c->srv->log, c->id, "startup parameter %s applies to the Data API session", name);
+}
+
+/* options: "-c name=value" / "-cname=value" / "--name=value", space-separated, backslash
+ * escaping the next character (libpq's PGOPTIONS). */
+static void parse_options(px_conn *c, const char *opts) {
+  char tok[1024];
+  bool want_c = false;
+  const char *p = opts;
+  while (*p != '\0') {
+    while (*p == ' ' || *p == '\t') {
+      p++;
+    }
+    size_t n = 0;
+    while (*p != '\0' && *p != ' ' && *p != '\t') {
+      if (*p == '\\' && p[1] != '\0') {
+        p++;
+      }
+      if (n + 1 < sizeof tok) {
+        tok[n++] = *p;
+      }
+      p++;
+    }
+    tok[n] = '\0';
+    if (n == 0) {
+      break;
+    }
+    const char *kv = NULL;
+    if (want_c) {
+      kv = tok;
+      want_c = false;
+    } else if (strcmp(tok, "-c") == 0) {
+      want_c = true;
+      continue;
+    } else if (strncmp(tok, "-c", 2) == 0) {
+      kv = tok + 2;
+    } else if (strncmp(tok, "--", 2) == 0) {
+      kv = tok + 2;
+    }
+    char *eq = kv != NULL ? strchr(kv, '=') : NULL;
+    if (eq == NULL) {
+      PX_LOG_WARN(&c->srv->log, c->id,
+                  "startup options: ignoring a word that is not -c name=value");
+      continue;
+    }
+    *eq = '\0';
+    for (char *q = (char *)kv; *q != '\0'; q++) {
+      if (*q == '-') {
+        *q = '_'; /* --search-path=... is --search_path=... */
+      }
+    }
+    px_session_startup_param(c, kv, eq + 1);
+  }
+}
+
 void px_session_startup_param(px_conn *c, const char *name, const char *value) {
   char canon[16];
   pgw_error e;
-  if (strcmp(name, "extra_float_digits") == 0 && efd_ok(value, canon, sizeof canon, &e)) {
-    free(c->sess.startup_efd);
-    c->sess.startup_efd = strdup(canon);
+  if (strcmp(name, "extra_float_digits") == 0) {
+    if (efd_ok(value, canon, sizeof canon, &e)) {
+      free(c->sess.startup_efd);
+      c->sess.startup_efd = strdup(canon);
+    }
+    return;
+  }
+  if (strcmp(name, "options") == 0) {
+    parse_options(c, value);
     return;
   }
   static const char *const handled[] = {"user", "database", "application_name", "client_encoding",
@@ -110,13 +249,14 @@ void px_session_startup_param(px_conn *c, const char *name, const char *value) {
       return;
     }
   }
-  if (strncmp(name, "_pq_.", 5) != 0) {
-    /* Settings of the session (TimeZone, DateStyle, options=-c ..., search_path) are not sent
-     * to the Data API session: it runs with its defaults, which ParameterStatus reports. */
-    PX_LOG_INFO(&c->srv->log, c->id,
-                "startup parameter %s is not applied: the Data API session keeps its default",
-                name);
+  if (strncmp(name, "_pq_.", 5) == 0) {
+    return;
   }
+  px_param_id id = px_param_lookup(name);
+  if (id != PX_PARAM_OTHER && own(id)) {
+    return; /* read-only ones, and application_name / client_encoding handled above */
+  }
+  add_startup_setting(c, name, value);
 }
 
 bool px_session_start(px_conn *c) {
@@ -146,6 +286,10 @@ void px_session_free(px_conn *c) {
   }
   free(c->sess.startup_app);
   free(c->sess.startup_efd);
+  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+    free(c->sess.startup_val[i]);
+  }
+  free(c->sess.startup_sql);
   memset(&c->sess, 0, sizeof(c->sess));
 }
 
@@ -288,7 +432,7 @@ void px_session_after_success(px_conn *c, const char *sql, size_t len) {
     for (int i = 0; i < PX_PARAM_COUNT; i++) {
       px_param_id id = (px_param_id)i;
       if (!read_only(id)) {
-        (void)set_cur(c, id, default_of(c, id));
+        (void)set_cur(c, id, own(id) ? default_of(c, id) : base_default(c, id));
       }
     }
     return;
@@ -297,7 +441,7 @@ void px_session_after_success(px_conn *c, const char *sql, size_t len) {
     return;
   }
   if (st.kind == PX_SET_RESET) {
-    (void)set_cur(c, st.id, default_of(c, st.id));
+    (void)set_cur(c, st.id, base_default(c, st.id));
     return;
   }
   char canon[64];

@@ -50,6 +50,39 @@ calls_of describe-flush-execute "1 0 1 2"     # Describe runs it and holds the r
 calls_of row-limit "1 0 1 2"                  # resuming Executes are served from the held rows
 calls_of pipeline-two "4 0 2 6"               # BEGIN, two statements, COMMIT at Sync
 
+# --- settings of the StartupMessage (PGTZ, PGDATESTYLE, PGOPTIONS -c) apply to the session -----
+startup_run() { # $1: rw or direct; prints the answers
+  local sql=(-c "show timezone" -c "show search_path" -c "show datestyle" -c "show statement_timeout"
+    -c "select timestamptz '2024-06-12 12:00:00+00', date '2024-06-12'" -c "discard all"
+    -c "show timezone" -c "show search_path")
+  if [ "$1" = rw ]; then
+    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s" \
+      PGPASSWORD=$AWS_SECRET_ACCESS_KEY PGCONNECT_TIMEOUT=10 psql -X -A -t -h "$REDWIRE_HOST" \
+      -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" "${sql[@]}" dev
+  else
+    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s" \
+      PGCONNECT_TIMEOUT=10 psql -X -A -t -h "$PGHOST_DIRECT" -p "$PGPORT_DIRECT" -U "$PGUSER_DIRECT" \
+      "${sql[@]}" "$PGDATABASE_DIRECT"
+  fi
+}
+startup_run direct >"$E2E_TMP/startup.direct" 2>&1 || e2e_fail "startup settings on PostgreSQL: $(cat "$E2E_TMP/startup.direct")"
+startup_run rw >"$E2E_TMP/startup.rw" 2>&1 || e2e_fail "startup settings through redwire: $(cat "$E2E_TMP/startup.rw")"
+diff -u "$E2E_TMP/startup.direct" "$E2E_TMP/startup.rw" >&2 ||
+  e2e_fail "startup settings: redwire's answers differ from PostgreSQL's (- PostgreSQL, + redwire)"
+e2e_log "ok: PGTZ, PGDATESTYLE and PGOPTIONS -c apply as on PostgreSQL, also after DISCARD ALL"
+emu_reset_stats
+PGTZ=Europe/Berlin PGPASSWORD=$AWS_SECRET_ACCESS_KEY psql -X -A -t -h "$REDWIRE_HOST" -p "$REDWIRE_PORT" \
+  -U "$AWS_ACCESS_KEY_ID" -c "select 1" dev >/dev/null || e2e_fail "select 1 with PGTZ failed"
+e2e_expect_eq "Data API calls of a first select with a startup TimeZone (set_config, then the select)" \
+  "2 0 1 3" "$(emu_stats "${counters[@]}" | tr '\n' ' ' | sed 's/ $//')"
+if PGOPTIONS="-c timezone=Mars/Olympus" PGPASSWORD=$AWS_SECRET_ACCESS_KEY psql -X -A -t \
+  -h "$REDWIRE_HOST" -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" -c "select 1" dev >"$E2E_TMP/bad" 2>&1; then
+  e2e_fail "an invalid startup TimeZone was accepted: $(cat "$E2E_TMP/bad")"
+fi
+grep -q 'FATAL:  invalid value for parameter "TimeZone": "Mars/Olympus"' "$E2E_TMP/bad" ||
+  e2e_fail "an invalid startup TimeZone: expected PostgreSQL's FATAL, got: $(cat "$E2E_TMP/bad")"
+e2e_log "ok: an invalid startup setting ends the connection with PostgreSQL's FATAL"
+
 # --- pgbench in both extended modes, with the Data API calls counted ----------------------------
 runs=10
 cat >"$E2E_TMP/select.sql" <<'SQL'
