@@ -26,6 +26,12 @@ got=$(own_psql "sslmode=require" "select 41 + 1")
 e2e_expect_eq "select over sslmode=require" 42 "$got"
 grep -q "TLS established: TLSv1.3" "$OWN_LOG" || e2e_fail "no TLS 1.3 session in $OWN_LOG"
 
+# A result of many TLS records (about 5 MB), byte for byte as PostgreSQL prints it.
+q="select g, repeat(md5(g::text), g % 9) from generate_series(1, 40000) g"
+got=$(own_psql "sslmode=require" "$q" | md5sum)
+want=$(direct_psql -q -A -t -v ON_ERROR_STOP=1 -c "$q" | md5sum)
+e2e_expect_eq "40 000 rows over TLS (md5 of psql's output)" "$want" "$got"
+
 got=$(own_psql "sslmode=verify-full sslrootcert=$D/ca.crt host=localhost" "select 'vf'")
 e2e_expect_eq "select over verify-full (DNS name)" vf "$got"
 got=$(own_psql "sslmode=verify-full sslrootcert=$D/ca.crt" "select 'vf-ip'")
