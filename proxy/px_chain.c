@@ -192,6 +192,8 @@ static void fail(px_chain *ch, const char *fmt, ...) {
     PX_LOG_ERROR(&ch->srv->log, 0,
                  "AWS credentials of key %s expired and could not be refreshed: %s",
                  ch->cur.access_key_id, ch->last_error);
+    px_log_remove_secret(&ch->srv->log, ch->cur.secret_access_key);
+    px_log_remove_secret(&ch->srv->log, ch->cur.session_token);
     px_creds_free(&ch->cur);
     ch->has_cur = false;
   }
