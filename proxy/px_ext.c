@@ -894,6 +894,10 @@ static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
     }
     return;
   }
+  if (c->txn == PGW_TXN_FAILED && !(p->cols.known && !p->cols.has_rows)) {
+    refuse_aborted(c); /* as PostgreSQL: no row description in a failed block */
+    return;
+  }
   if (p->cols.known) {
     send_cols(c, &p->cols, p->codes, p->ncodes);
     return;
@@ -980,6 +984,10 @@ static void describe_stmt(px_conn *c, const char *name) {
   }
   bool rows = !s->empty && (s->cmd.returns_rows || s->cmd.tag[0] == '\0');
   char *q = NULL;
+  if (rows && c->txn == PGW_TXN_FAILED) {
+    refuse_aborted(c); /* as PostgreSQL: a row-returning statement is not described there */
+    return;
+  }
   if (rows && !s->cols.known) {
     bool wrappable = false;
     q = zero_row_form(s, &wrappable, &e);

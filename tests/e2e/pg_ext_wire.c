@@ -403,6 +403,7 @@ int main(int argc, char **argv) {
            bind(x, "keep", "s1", -1); execute(x, "keep", 1); sync(x); execute(x, "keep", 1);
            sync(x); parse(x, "", "select 1 / g from generate_series(0, 1) g"); bind(x, "", "", -1);
            execute(x, "", 0); sync(x); simple_ext(x, "select 1"); execute(x, "keep", 1); sync(x);
+           describe(x, 'S', "s1"); sync(x); describe(x, 'P', "keep"); sync(x);
            simple_ext(x, "commit"); execute(x, "keep", 1); sync(x));
   SCENARIO("count-after-txn", simple_ext(x, "select count(*) from xw_t"));
   /* Errors: each skips to the Sync. */
