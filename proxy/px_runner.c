@@ -415,6 +415,8 @@ static void start_fetch(px_conn *c, char *next_token) {
       finish_error(c, &e);
       return;
     }
+    const char *efd = c->sess.cur[PX_PARAM_EXTRA_FLOAT_DIGITS];
+    r->sink->float_digits = efd != NULL ? atoi(efd) : 1; /* checked to -15..3 when set */
     if (r->ext && r->opts.limit != UINT64_MAX) {
       px_sink_set_hold(r->sink, r->opts.hold_cap); /* rows past the limit, for the next Execute */
     }

@@ -5,10 +5,11 @@
  *
  * Where each setting lives:
  *  - redwire's own (no Data API call): application_name and client_encoding (reported),
- *    extra_float_digits (redwire prints floats itself: shortest round-trip, what PostgreSQL 12+
- *    prints for any value >= 1), and the read-only server_version, server_encoding,
- *    integer_datetimes, is_superuser, session_authorization (SHOW answers what ParameterStatus
- *    said; Redshift refuses SHOW server_version to non-superusers);
+ *    extra_float_digits (redwire prints floats itself: shortest round-trip for values >= 1 as
+ *    PostgreSQL 12+, DBL_DIG/FLT_DIG + the value significant digits for values <= 0, px_sink.c),
+ * and the read-only server_version, server_encoding, integer_datetimes, is_superuser,
+ * session_authorization (SHOW answers what ParameterStatus said; Redshift refuses SHOW
+ * server_version to non-superusers);
  *  - the service's, tracked: DateStyle, IntervalStyle, TimeZone, standard_conforming_strings run
  *    on the Data API session; when such a SET (or RESET) succeeds, redwire records the value
  *    and sends ParameterStatus, as PostgreSQL does for GUC_REPORT settings.

@@ -3,6 +3,8 @@
 
 #include "px_binary.h"
 
+#include <float.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +226,35 @@ static int on_row_begin(void *user) {
   return pgw_wr_status(&s->w) == PGW_OK ? 0 : fail_out(s);
 }
 
+/* PostgreSQL's float output with extra_float_digits <= 0 (float8out/float4out): "%.*g" with
+ * DBL_DIG (15) or FLT_DIG (6) plus extra_float_digits significant digits, the float4 value first
+ * rounded to single precision. Only for finite doubleValue fields; NaN and infinities print the
+ * same at every setting and go through px_text_field. */
+static px_text_rc float_rounded(px_sink *s, const px_coltype *t, const dapi_result_field *f) {
+  char num[64], out[64];
+  if (f->text.len == 0 || f->text.len >= sizeof num) {
+    return px_text_field(&s->row, t, f);
+  }
+  memcpy(num, f->text.ptr, f->text.len);
+  num[f->text.len] = '\0';
+  char *end = NULL;
+  double v = strtod(num, &end);
+  if (end != num + f->text.len) {
+    return px_text_field(&s->row, t, f); /* let the lenient parser judge it */
+  }
+  int digits = (t->kind == PX_TEXT_FLOAT4 ? FLT_DIG : DBL_DIG) + s->float_digits;
+  if (digits < 1) {
+    digits = 1;
+  }
+  int n = t->kind == PX_TEXT_FLOAT4 ? snprintf(out, sizeof out, "%.*g", digits, (double)(float)v)
+                                    : snprintf(out, sizeof out, "%.*g", digits, v);
+  if (n <= 0 || (size_t)n >= sizeof out) {
+    return PX_TEXT_EINVAL;
+  }
+  pgw_enc_datarow_field(&s->row, out, (size_t)n);
+  return PX_TEXT_OK;
+}
+
 static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
   px_sink *s = user;
   if (s->skip_rows) {
@@ -236,8 +267,14 @@ static int on_field(void *user, uint32_t column, const dapi_result_field *f) {
     return 0;
   }
   const px_coltype *t = &s->cols[column].type;
-  px_text_rc rc = s->binary != NULL && s->binary[column] ? px_binary_field(&s->row, t, f)
-                                                         : px_text_field(&s->row, t, f);
+  bool binary = s->binary != NULL && s->binary[column];
+  px_text_rc rc;
+  if (!binary && s->float_digits <= 0 && (t->kind == PX_TEXT_FLOAT8 || t->kind == PX_TEXT_FLOAT4) &&
+      f->kind == DAPI_RESULT_DOUBLE && f->special == DAPI_RESULT_FINITE) {
+    rc = float_rounded(s, t, f);
+  } else {
+    rc = binary ? px_binary_field(&s->row, t, f) : px_text_field(&s->row, t, f);
+  }
   if (rc != PX_TEXT_OK) {
     /* The row lacks this field and can never be completed: take it out of the output now, so
      * that only whole messages precede the ErrorResponse whatever the decoder does next. */
@@ -334,6 +371,7 @@ px_status px_sink_init(px_sink *s, pgw_buf *out, size_t max_value_bytes, size_t 
   s->out = out;
   s->send_rowdesc = true;
   s->limit_at = UINT64_MAX;
+  s->float_digits = 1;
   pgw_buf_init(&s->held, 0);
   pgw_buf_init(&s->first_page, max_page_bytes);
   pgw_wr_init(&s->w, out);

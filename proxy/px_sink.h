@@ -67,6 +67,7 @@ typedef struct px_sink {
   bool held_full;   /* a row beyond the limit was dropped (cap reached, or no hold): the rows
                      * after the held ones must be fetched again */
   bool row_to_held; /* the open row is being encoded into held */
+  int float_digits; /* extra_float_digits: <= 0 prints floats with DBL_DIG/FLT_DIG + it digits */
   char *next_token; /* owned; NextToken of the current page, NULL if none */
   bool failed;      /* sticky: err holds why */
   pgw_error err;    /* ERROR-severity error for the client once failed */

@@ -489,6 +489,13 @@ int main(int argc, char **argv) {
   SCENARIO("set-efd", simple_ext(x, "set extra_float_digits = 3");
            simple_ext(x, "show extra_float_digits"));
   SCENARIO("set-efd-bad", simple_ext(x, "set extra_float_digits = 9"));
+  /* extra_float_digits <= 0: floats rounded to DBL_DIG/FLT_DIG + it digits, as PostgreSQL does. */
+  static const char floats[] = "select 0.1::float8 + 0.2 as a, (1.0 / 3)::float4 as b, "
+                               "1e100::float8 as c, -0.0::float8 as d, 'NaN'::float8 as e, "
+                               "123456.789::float4 as f";
+  SCENARIO("floats-efd", simple_ext(x, "set extra_float_digits = 0"); simple_ext(x, floats);
+           query(x, floats); simple_ext(x, "set extra_float_digits = -4"); simple_ext(x, floats);
+           simple_ext(x, "set extra_float_digits = 1"); simple_ext(x, floats));
   SCENARIO("set-efd-negative", simple_ext(x, "set extra_float_digits to -2");
            simple_ext(x, "show extra_float_digits"); simple_ext(x, "reset extra_float_digits"));
   SCENARIO("set-datestyle", simple_ext(x, "set datestyle = 'sql, dmy'");
