@@ -169,18 +169,29 @@ rw_private_stop
 
 # 11. Rotation under a running workload: STS credentials live 10 s (refresh at 80%: every 8 s).
 # One psql session runs a statement every 0.25 s for 22 s, so it spans at least two rotations;
-# at 7 s the token file disappears, so the first refresh (at 8 s) fails, and it comes back at
-# 8.5 s, so a retry succeeds before the old credentials expire at 10 s. No statement may fail.
+# the token file is missing when the first refresh (at 8 s) runs, so it fails, and is back for
+# the retry 1 s later, before the old credentials expire at 10 s. No statement may fail.
 curl -fsS -X POST -d '{"max-duration-seconds":10}' "$EMULATOR_URL/_emulator/sts" >/dev/null
 cp "$E2E_TMP/webid.jwt" "$E2E_TMP/rotate.jwt"
 RW_AUTH_MODE=trust rw_private_start rotation \
   AWS_WEB_IDENTITY_TOKEN_FILE="$E2E_TMP/rotate.jwt" \
   AWS_ROLE_ARN=arn:aws:iam::123456789012:role/rotating-role
 start_line=$(wc -l <"$emu_log")
+# The token file goes away once the first credentials are in, and comes back as soon as redwire
+# logged the failed refresh (its retry follows 1 s later, before the old credentials expire):
+# driven by redwire's log, not by fixed sleeps, so a loaded machine does not change the story.
+wait_log() {
+  local i
+  for ((i = 0; i < 400; i++)); do
+    grep -q "$1" "$RW_LOG" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  return 1
+}
 (
-  sleep 7
+  wait_log 'AWS credentials obtained from web identity' || exit 1
   mv "$E2E_TMP/rotate.jwt" "$E2E_TMP/rotate.jwt.away"
-  sleep 1.5
+  wait_log 'AWS credential refresh failed (attempt 1)'
   mv "$E2E_TMP/rotate.jwt.away" "$E2E_TMP/rotate.jwt"
 ) &
 mover=$!
@@ -189,7 +200,7 @@ for i in $(seq 88); do
   sleep 0.25
 done | rw_private_psql anyone "" -A -t -v ON_ERROR_STOP=1 >"$E2E_TMP/rot.out" 2>"$E2E_TMP/rot.err" ||
   { cat "$RW_LOG" >&2; e2e_fail "a statement failed while credentials rotated: $(cat "$E2E_TMP/rot.err")"; }
-wait "$mover"
+wait "$mover" || e2e_fail "the first credentials never arrived: $(cat "$RW_LOG")"
 e2e_expect_eq "statements during the rotation" 88 "$(wc -l <"$E2E_TMP/rot.out")"
 keys=$(tail -n +"$start_line" "$emu_log" | grep ' op=ExecuteStatement ' |
   sed -n 's/.* key=\([^ ]*\) .*/\1/p' | sort -u | wc -l)
