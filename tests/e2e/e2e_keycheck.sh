@@ -106,11 +106,13 @@ e2e_log "ok: check off, the wrong key fails at its first statement: $(head -1 "$
 rw_private_stop
 
 # A cached check is dropped when the Data API later rejects the key: temporary keys from the
-# emulator's STS that live 3 s pass the check (cached for 60 s), expire, fail their next
+# emulator's STS that live 4 s pass the check (cached for 60 s), expire, fail their next
 # statement — and the next login asks STS again (ExpiredToken → 28P01) instead of trusting
 # the cache.
 trap 'curl -fsS -X POST -d "{\"max-duration-seconds\":0,\"fail-next\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
-curl -fsS -X POST -d '{"max-duration-seconds":3}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+rw_private_start expiry
+emu_reset_stats
+curl -fsS -X POST -d '{"max-duration-seconds":4}' "$EMULATOR_URL/_emulator/sts" >/dev/null
 xml=$(curl -fsS -H 'Content-Type: application/x-www-form-urlencoded' --data \
   'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshort&RoleSessionName=keycheck&WebIdentityToken=e30.e30.sig' \
   "$EMULATOR_URL/")
@@ -118,13 +120,15 @@ curl -fsS -X POST -d '{"max-duration-seconds":0}' "$EMULATOR_URL/_emulator/sts" 
 x_akid=$(sed -n 's:.*<AccessKeyId>\(.*\)</AccessKeyId>.*:\1:p' <<<"$xml")
 x_secret=$(sed -n 's:.*<SecretAccessKey>\(.*\)</SecretAccessKey>.*:\1:p' <<<"$xml")
 x_token=$(sed -n 's:.*<SessionToken>\(.*\)</SessionToken>.*:\1:p' <<<"$xml")
-[ -n "$x_akid" ] && [ -n "$x_secret" ] && [ -n "$x_token" ] || e2e_fail "no temporary key from STS: $xml"
-rw_private_start expiry
-emu_reset_stats
+x_exp=$(sed -n 's:.*<Expiration>\(.*\)</Expiration>.*:\1:p' <<<"$xml")
+[ -n "$x_akid" ] && [ -n "$x_secret" ] && [ -n "$x_token" ] && [ -n "$x_exp" ] ||
+  e2e_fail "no temporary key from STS: $xml"
 expect_ok "short-lived key" "$x_akid" "$x_secret:$x_token"
 expect_ok "short-lived key again (cached)" "$x_akid" "$x_secret:$x_token"
 e2e_expect_eq "STS calls for the short-lived key" 1 "$(sts_calls)"
-sleep 3.5
+# Until a second past its Expiration.
+wait_s=$(($(date -d "$x_exp" +%s) - $(date +%s) + 1))
+[ "$wait_s" -gt 0 ] && sleep "$wait_s"
 if rw_private_psql "$x_akid" "$x_secret:$x_token" -c "select 1" >"$E2E_TMP/exp.out" 2>&1; then
   e2e_fail "an expired key ran a statement"
 fi
