@@ -6,223 +6,21 @@
  * Data API calls (on top of each run's own result pages, px_runner.c):
  *  - Parse, Bind, Close, Flush: none;
  *  - Bind + Describe(portal) + Execute: one ExecuteStatement, as a simple Query;
- *  - Describe(portal) alone, then Execute: the same ExecuteStatement; the Execute fetches the
- *    first page again (+1 GetStatementResult);
- *  - Execute with a row limit: each further Execute fetches from the page it stopped in;
- *  - Describe(statement): ExecuteStatement of the zero-row form + 1 GetStatementResult, once per
- *    statement (the columns are kept);
- *  - several Executes buffered before one Sync: BEGIN and COMMIT around them (+2).
+ *  - Describe(portal) alone, then Execute: the same; the rows of its first page wait, encoded,
+ *    with the portal (px_sink's held rows) for the Execute;
+ *  - Execute with a row limit: further Executes are served from the held rest of the page, then
+ *    fetch the next page (a page remainder beyond the hold budget is fetched again);
+ *  - Describe(statement) or of an SQL cursor: ExecuteStatement of the zero-row form + 1
+ *    GetStatementResult, once (the columns are kept);
+ *  - Executes of two or more statements buffered before one Sync: BEGIN and COMMIT (+2).
+ * The statements, portals and cursors themselves live in px_ext_objects.c.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "px_conn.h"
-
-/* ---- lists ---- */
-
-static void cols_free(px_ext_cols *k) {
-  free(k->cols);
-  free(k->names);
-  memset(k, 0, sizeof(*k));
-}
-
-/* Copies n columns (names included) into k. */
-static bool cols_copy(px_ext_cols *k, const px_column *cols, uint32_t n, bool has_rows) {
-  cols_free(k);
-  size_t total = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    total += strlen(cols[i].name) + 1;
-  }
-  if (n > 0) {
-    k->cols = malloc(n * sizeof(*k->cols));
-    k->names = malloc(total);
-    if (k->cols == NULL || k->names == NULL) {
-      cols_free(k);
-      return false;
-    }
-  }
-  size_t at = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    size_t l = strlen(cols[i].name) + 1;
-    memcpy(k->names + at, cols[i].name, l);
-    k->cols[i].name = k->names + at;
-    k->cols[i].type = cols[i].type;
-    at += l;
-  }
-  k->n = n;
-  k->known = true;
-  k->has_rows = has_rows;
-  return true;
-}
-
-static void stmt_free(px_ext_stmt *s) {
-  free(s->name);
-  free(s->sql);
-  free(s->param_oids);
-  cols_free(&s->cols);
-  free(s);
-}
-
-static void portal_free(px_ext_portal *p) {
-  px_param_sql_free(&p->run);
-  pgw_buf_free(&p->held);
-  free(p->declare_sql);
-  free(p->name);
-  free(p->codes);
-  free(p->stmt_id);
-  free(p->token);
-  cols_free(&p->cols);
-  free(p);
-}
-
-static px_ext_stmt *find_stmt(px_conn *c, const char *name) {
-  for (px_ext_stmt *s = c->ext.stmts; s != NULL; s = s->next) {
-    if (strcmp(s->name, name) == 0) {
-      return s;
-    }
-  }
-  return NULL;
-}
-
-static px_ext_portal *find_portal(px_conn *c, const char *name) {
-  for (px_ext_portal *p = c->ext.portals; p != NULL; p = p->next) {
-    if (strcmp(p->name, name) == 0) {
-      return p;
-    }
-  }
-  return NULL;
-}
-
-static void drop_stmt(px_conn *c, const char *name) {
-  for (px_ext_stmt **pp = &c->ext.stmts; *pp != NULL; pp = &(*pp)->next) {
-    if (strcmp((*pp)->name, name) == 0) {
-      px_ext_stmt *s = *pp;
-      *pp = s->next;
-      stmt_free(s);
-      return;
-    }
-  }
-}
-
-static void drop_portal(px_conn *c, const char *name) {
-  for (px_ext_portal **pp = &c->ext.portals; *pp != NULL; pp = &(*pp)->next) {
-    if (strcmp((*pp)->name, name) == 0) {
-      px_ext_portal *p = *pp;
-      *pp = p->next;
-      portal_free(p);
-      return;
-    }
-  }
-}
-
-/* The transaction ended: its portals end with it (PostgreSQL's AtCommit_Portals / AtAbort). */
-static void drop_portals(px_conn *c) {
-  while (c->ext.portals != NULL) {
-    px_ext_portal *p = c->ext.portals;
-    c->ext.portals = p->next;
-    portal_free(p);
-  }
-}
-
-void px_ext_free(px_conn *c) {
-  drop_portals(c);
-  px_ext_cursor_closed(c, NULL);
-  while (c->ext.stmts != NULL) {
-    px_ext_stmt *s = c->ext.stmts;
-    c->ext.stmts = s->next;
-    stmt_free(s);
-  }
-  memset(&c->ext, 0, sizeof(c->ext));
-}
-
-static void cursor_free(px_ext_cursor *k) {
-  free(k->name);
-  free(k->describe_sql);
-  cols_free(&k->cols);
-  free(k);
-}
-
-static px_ext_cursor *find_cursor(px_conn *c, const char *name) {
-  for (px_ext_cursor *k = c->ext.cursors; k != NULL; k = k->next) {
-    if (strcmp(k->name, name) == 0) {
-      return k;
-    }
-  }
-  return NULL;
-}
-
-void px_ext_cursor_closed(px_conn *c, const char *name) {
-  for (px_ext_cursor **pp = &c->ext.cursors; *pp != NULL;) {
-    if (name == NULL || strcmp((*pp)->name, name) == 0) {
-      px_ext_cursor *k = *pp;
-      *pp = k->next;
-      cursor_free(k);
-    } else {
-      pp = &(*pp)->next;
-    }
-  }
-}
-
-void px_ext_cursor_declared(px_conn *c, const char *name, const char *query, size_t len) {
-  px_ext_cursor_closed(c, name); /* a new DECLARE of the name replaces the old */
-  px_ext_cursor *k = calloc(1, sizeof(*k));
-  if (k == NULL) {
-    return; /* Describe of it will say 34000; the cursor itself works */
-  }
-  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
-  k->name = strdup(name);
-  k->describe_sql = malloc(sizeof pre - 1 + len + sizeof post);
-  if (k->name == NULL || k->describe_sql == NULL) {
-    cursor_free(k);
-    return;
-  }
-  memcpy(k->describe_sql, pre, sizeof pre - 1);
-  memcpy(k->describe_sql + sizeof pre - 1, query, len);
-  memcpy(k->describe_sql + sizeof pre - 1 + len, post, sizeof post);
-  k->next = c->ext.cursors;
-  c->ext.cursors = k;
-}
-
-bool px_ext_deallocate(px_conn *c, const char *name) {
-  if (name == NULL) {
-    while (c->ext.stmts != NULL) {
-      px_ext_stmt *s = c->ext.stmts;
-      c->ext.stmts = s->next;
-      stmt_free(s);
-    }
-    return true;
-  }
-  if (name[0] == '\0' || find_stmt(c, name) == NULL) {
-    return false;
-  }
-  drop_stmt(c, name);
-  return true;
-}
-
-void px_ext_discard(px_conn *c) {
-  px_ext *x = &c->ext;
-  for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
-    if (*pp != x->cur) {
-      px_ext_portal *q = *pp;
-      *pp = q->next;
-      portal_free(q);
-    } else {
-      pp = &(*pp)->next;
-    }
-  }
-  while (x->stmts != NULL) {
-    px_ext_stmt *s = x->stmts;
-    x->stmts = s->next;
-    stmt_free(s);
-  }
-  px_ext_cursor_closed(c, NULL);
-}
-
-void px_ext_on_query(px_conn *c) {
-  drop_stmt(c, "");
-  drop_portal(c, "");
-}
+#include "px_ext_int.h"
 
 /* ---- output helpers ---- */
 
@@ -453,7 +251,7 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
     return;
   }
   pgw_error e;
-  if (p.name.len > 0 && find_stmt(c, p.name.ptr) != NULL) {
+  if (p.name.len > 0 && px_ext__find_stmt(c, p.name.ptr) != NULL) {
     pgw_error_set(&e, "ERROR", "42P05", "prepared statement \"%s\" already exists", p.name.ptr);
     ext_error(c, &e);
     return;
@@ -483,7 +281,7 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
   s->sql = strndup(text, len);
   s->len = len;
   if (s->name == NULL || s->sql == NULL) {
-    stmt_free(s);
+    px_ext__stmt_free(s);
     oom(c);
     return;
   }
@@ -492,13 +290,13 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
     size_t count = 0;
     if (pgw_sql_command(s->sql, len, &s->cmd, &e) != PGW_OK ||
         pgw_sql_placeholders(s->sql, len, NULL, 0, &count, &max_n, &e) != PGW_OK) {
-      stmt_free(s);
+      px_ext__stmt_free(s);
       ext_error(c, &e);
       return;
     }
   }
   if (c->txn == PGW_TXN_FAILED && !s->empty && !exits_block(&s->cmd)) {
-    stmt_free(s);
+    px_ext__stmt_free(s);
     refuse_aborted(c);
     return;
   }
@@ -506,7 +304,7 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
   if (s->nparams > 0) {
     s->param_oids = calloc(s->nparams, sizeof(*s->param_oids));
     if (s->param_oids == NULL) {
-      stmt_free(s);
+      px_ext__stmt_free(s);
       oom(c);
       return;
     }
@@ -519,14 +317,14 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
   if (local_col != NULL) {
     /* A SHOW redwire answers itself: its one text column is known without a call. */
     px_column col = {.name = local_col, .type = {.oid = 25, .typlen = -1, .typmod = -1}};
-    if (!cols_copy(&s->cols, &col, 1, true)) {
-      stmt_free(s);
+    if (!px_ext__cols_copy(&s->cols, &col, 1, true)) {
+      px_ext__stmt_free(s);
       oom(c);
       return;
     }
   }
   if (s->name[0] == '\0') {
-    drop_stmt(c, ""); /* the unnamed statement is replaced */
+    px_ext__drop_stmt(c, ""); /* the unnamed statement is replaced */
   }
   s->next = c->ext.stmts;
   c->ext.stmts = s;
@@ -622,14 +420,14 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     return;
   }
   pgw_error e;
-  px_ext_stmt *s = find_stmt(c, b.statement.ptr);
+  px_ext_stmt *s = px_ext__find_stmt(c, b.statement.ptr);
   if (s == NULL) {
     pgw_error_set(&e, "ERROR", "26000", "prepared statement \"%s\" does not exist",
                   b.statement.ptr);
     ext_error(c, &e);
     return;
   }
-  if (b.portal.len > 0 && find_portal(c, b.portal.ptr) != NULL) {
+  if (b.portal.len > 0 && px_ext__find_portal(c, b.portal.ptr) != NULL) {
     pgw_error_set(&e, "ERROR", "42P03", "portal \"%s\" already exists", b.portal.ptr);
     ext_error(c, &e);
     return;
@@ -658,7 +456,7 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     p->codes = malloc(p->ncodes * sizeof(*p->codes));
   }
   if (p->name == NULL || (p->ncodes > 0 && p->codes == NULL)) {
-    portal_free(p);
+    px_ext__portal_free(p);
     oom(c);
     return;
   }
@@ -666,13 +464,13 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     p->codes[i] = pgw_bind_result_format(&b, i);
   }
   if (!s->empty && !bind_values(c, s, &b, &p->run)) {
-    portal_free(p);
+    px_ext__portal_free(p);
     return;
   }
   if (!s->empty && s->nparams > 0 && strcmp(s->cmd.tag, "DECLARE CURSOR") == 0) {
     p->declare_sql = with_nulls(s, &e);
     if (p->declare_sql == NULL) {
-      portal_free(p);
+      px_ext__portal_free(p);
       ext_error(c, &e);
       return;
     }
@@ -682,14 +480,14 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     p->cols.known = true;
     p->cols.has_rows = false;
   } else if (s->cols.known) {
-    if (!cols_copy(&p->cols, s->cols.cols, s->cols.n, s->cols.has_rows)) {
-      portal_free(p);
+    if (!px_ext__cols_copy(&p->cols, s->cols.cols, s->cols.n, s->cols.has_rows)) {
+      px_ext__portal_free(p);
       oom(c);
       return;
     }
   }
   if (p->name[0] == '\0') {
-    drop_portal(c, ""); /* the unnamed portal is replaced */
+    px_ext__drop_portal(c, ""); /* the unnamed portal is replaced */
   }
   p->next = c->ext.portals;
   c->ext.portals = p;
@@ -881,9 +679,9 @@ static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols);
 
 static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
   pgw_error e;
-  px_ext_portal *p = find_portal(c, name);
+  px_ext_portal *p = px_ext__find_portal(c, name);
   if (p == NULL) {
-    px_ext_cursor *k = find_cursor(c, name);
+    px_ext_cursor *k = px_ext__find_cursor(c, name);
     if (k == NULL) {
       pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", name);
       ext_error(c, &e);
@@ -976,7 +774,7 @@ static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols) {
 
 static void describe_stmt(px_conn *c, const char *name) {
   pgw_error e;
-  px_ext_stmt *s = find_stmt(c, name);
+  px_ext_stmt *s = px_ext__find_stmt(c, name);
   if (s == NULL) {
     pgw_error_set(&e, "ERROR", "26000", "prepared statement \"%s\" does not exist", name);
     ext_error(c, &e);
@@ -1060,7 +858,7 @@ static void on_execute(px_conn *c, const pgw_msg *m) {
     return;
   }
   pgw_error e;
-  px_ext_portal *p = find_portal(c, ex.portal.ptr);
+  px_ext_portal *p = px_ext__find_portal(c, ex.portal.ptr);
   if (p == NULL) {
     pgw_error_set(&e, "ERROR", "34000", "portal \"%s\" does not exist", ex.portal.ptr);
     ext_error(c, &e);
@@ -1094,9 +892,9 @@ static void on_close(px_conn *c, const pgw_msg *m) {
   }
   /* Closing something that does not exist is not an error (PostgreSQL). */
   if (t.what == 'S') {
-    drop_stmt(c, t.name.ptr);
+    px_ext__drop_stmt(c, t.name.ptr);
   } else {
-    drop_portal(c, t.name.ptr);
+    px_ext__drop_portal(c, t.name.ptr);
   }
   send_simple(c, '3');
 }
@@ -1108,7 +906,7 @@ static void sync_end(px_conn *c) {
   x->failed = false;
   x->cur = NULL;
   if (c->txn == PGW_TXN_IDLE) {
-    drop_portals(c); /* the implicit transaction ended with its portals */
+    px_ext__drop_portals(c); /* the implicit transaction ended with its portals */
   }
   px_conn_ready(c);
 }
@@ -1159,7 +957,7 @@ void px_ext_on_message(px_conn *c, const pgw_msg *m) {
 /* A run of portal p ended well: remember its columns and where its rows stand. */
 static bool portal_ran(px_conn *c, px_ext_portal *p, const px_outcome *o) {
   if (!p->cols.known &&
-      !cols_copy(&p->cols, o->cols, o->has_result_set ? o->ncols : 0, o->has_result_set)) {
+      !px_ext__cols_copy(&p->cols, o->cols, o->has_result_set ? o->ncols : 0, o->has_result_set)) {
     return false;
   }
   free(p->token);
@@ -1232,7 +1030,7 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
         if (*pp != p) {
           px_ext_portal *q = *pp;
           *pp = q->next;
-          portal_free(q);
+          px_ext__portal_free(q);
         } else {
           pp = &(*pp)->next;
         }
@@ -1271,7 +1069,8 @@ void px_ext_stmt_done(px_conn *c, px_outcome *o) {
       if (!o->has_result_set) {
         send_simple(c, 'n');
       }
-      if (!cols_copy(x->dcols, o->cols, o->has_result_set ? o->ncols : 0, o->has_result_set)) {
+      if (!px_ext__cols_copy(x->dcols, o->cols, o->has_result_set ? o->ncols : 0,
+                             o->has_result_set)) {
         oom(c);
       }
     }

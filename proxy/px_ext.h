@@ -6,14 +6,15 @@
  *    parameters are counted ($n), and only Execute runs it.
  *  - A portal runs at most once on the service. Its rows stay there (GetStatementResult serves
  *    them for 24 hours), so a portal is a position in that result: Execute with a row limit sends
- *    that many rows and PortalSuspended, and the next Execute fetches from the same page on,
- *    skipping what the client has — never a second ExecuteStatement.
+ *    that many rows and PortalSuspended; the rest of that page is kept encoded with the portal
+ *    (bounded per connection) for the next Execute, which then goes on with the next page —
+ *    never a second ExecuteStatement.
  *  - Describe(portal) needs the columns before rows flow. When the next buffered message is an
  *    Execute of the same portal (libpq, pgjdbc, psycopg, node-postgres all send Bind, Describe,
  *    Execute, Sync together), both are answered by one run: RowDescription, rows, completion.
  *    Otherwise the portal runs at Describe with a limit of 0 rows (RowDescription only) and its
- *    Execute resumes the result. A portal of a statement that returns no rows gets NoData without
- *    running.
+ *    Execute resumes the result (from the held rows). A portal of a statement that returns no rows
+ * gets NoData without running.
  *  - Describe(statement) runs a zero-row form of a query (`SELECT * FROM (q) LIMIT 0`, or SHOW as
  *    it is) to learn the columns without side effects; the columns are then kept with the
  *    statement. Statements that cannot be wrapped (DML with RETURNING, FETCH) are refused there
