@@ -160,6 +160,48 @@ const scenarios = {
     });
   },
 
+  // Grafana's PostgreSQL data source (a Go driver speaking the extended protocol for every query):
+  // its version probe and the table and column pickers' queries, as its query builder writes them.
+  async 'grafana:pickers'() {
+    await withClient(async (c) => {
+      await createTable(c);
+      const ext = (text) => c.query({ text, values: [] });
+      const version = await ext("SELECT current_setting('server_version_num')::int/100 as version");
+      assert.ok(version.rows[0].version >= 800, `version ${version.rows[0].version}`);
+      assert.equal((await ext("SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'")).rowCount, 0);
+      const inSearchPath =
+        "quote_ident(table_schema) IN (SELECT CASE WHEN trim(s[i]) = '\"$user\"' THEN user ELSE trim(s[i]) END" +
+        " FROM generate_series(array_lower(string_to_array(current_setting('search_path'),','),1)," +
+        " array_upper(string_to_array(current_setting('search_path'),','),1)) as i," +
+        " string_to_array(current_setting('search_path'),',') s)";
+      const tables = await ext(
+        'select quote_ident(table_name) as "table" from information_schema.tables' +
+          " where quote_ident(table_schema) not in ('information_schema', 'pg_catalog'," +
+          " '_timescaledb_cache', '_timescaledb_catalog', '_timescaledb_internal', '_timescaledb_config'," +
+          " 'timescaledb_information', 'timescaledb_experimental') and " + inSearchPath);
+      assert.ok(tables.rows.some((r) => r.table === table), `${table} among ${JSON.stringify(tables.rows)}`);
+      const cols = await ext(
+        'select quote_ident(column_name) as "column", data_type as "type" from information_schema.columns' +
+          ` where quote_ident(table_name) = '${table}' and ` + inSearchPath + ' order by ordinal_position');
+      assert.deepEqual(cols.rows, [
+        { column: 'id', type: 'integer' },
+        { column: 'name', type: 'character varying' },
+        { column: 'price', type: 'numeric' },
+      ]);
+      // A panel's time-series query with Grafana's macros expanded.
+      const panel = await c.query(
+        'SELECT $1::timestamptz + (id || \' minutes\')::interval AS "time", price AS value FROM ' + table +
+          ' WHERE id BETWEEN $2 AND $3 ORDER BY 1',
+        ['2024-06-12T00:00:00Z', 2, 4]);
+      assert.deepEqual(panel.rows.map((r) => [r.time.toISOString(), r.value]), [
+        ['2024-06-12T00:02:00.000Z', '3.00'],
+        ['2024-06-12T00:03:00.000Z', '4.50'],
+        ['2024-06-12T00:04:00.000Z', '6.00'],
+      ]);
+      await c.query(`drop table ${table}`);
+    });
+  },
+
   async pool() {
     // Several connections at once, each query parameterized.
     const pool = new pg.Pool({ ...config(), max: 4 });
@@ -190,8 +232,10 @@ async function main() {
   let passed = 0;
   let unexpected = 0;
   let xfailed = 0;
-  for (const [name, fn] of Object.entries(scenarios)) {
-    const reason = target === 'redwire' ? known.get(`node-postgres ${name}`) : undefined;
+  for (const [key, fn] of Object.entries(scenarios)) {
+    // "tool:scenario" names a tool's replay through node-postgres.
+    const [driver, name] = key.includes(':') ? key.split(':') : ['node-postgres', key];
+    const reason = target === 'redwire' ? known.get(`${driver} ${name}`) : undefined;
     let outcome = 'pass';
     let detail = '';
     try {
@@ -201,20 +245,20 @@ async function main() {
       detail = e.stack || String(e);
     }
     if (process.env.REDWIRE_DRIVERS_RESULTS) {
-      fs.appendFileSync(process.env.REDWIRE_DRIVERS_RESULTS, `node-postgres\t${name}\t${target}\t${outcome}\n`);
+      fs.appendFileSync(process.env.REDWIRE_DRIVERS_RESULTS, `${driver}\t${name}\t${target}\t${outcome}\n`);
     }
     if (reason === undefined && outcome === 'pass') {
       passed++;
-      console.log(`ok: node-postgres ${name}`);
+      console.log(`ok: ${driver} ${name}`);
     } else if (reason === undefined) {
       unexpected++;
-      console.log(`FAIL: node-postgres ${name}: ${detail}`);
+      console.log(`FAIL: ${driver} ${name}: ${detail}`);
     } else if (outcome === 'fail') {
       xfailed++;
-      console.log(`xfail: node-postgres ${name} (${reason}): ${detail.split('\n')[0]}`);
+      console.log(`xfail: ${driver} ${name} (${reason}): ${detail.split('\n')[0]}`);
     } else {
       unexpected++;
-      console.log(`XPASS: node-postgres ${name} passes: remove it from known-failures`);
+      console.log(`XPASS: ${driver} ${name} passes: remove it from known-failures`);
     }
   }
   console.log(`${passed} passed, ${unexpected} failed, ${xfailed} skipped`);
