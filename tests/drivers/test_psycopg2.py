@@ -163,13 +163,13 @@ def test_disconnect_in_transaction(conn):
     table = f"drv_psycopg2_disconnect_{dc.target()}"
     conn.autocommit = True
     cur = conn.cursor()
-    cur.execute("set lock_timeout = '3s'")
+    cur.execute("set lock_timeout = '10s'")
     cur.execute(f"drop table if exists {table}")
     cur.execute(f"create table {table} (id int4)")
     a = psycopg2.connect(dc.libpq_dsn())
     a.cursor().execute(f"select * from {table}")  # psycopg2 opened a transaction: AccessShareLock
     a.close()
-    cur.execute(f"drop table {table}")  # needs AccessExclusiveLock: 55P03 after 3 s if A's lock stays
+    cur.execute(f"drop table {table}")  # needs AccessExclusiveLock: 55P03 after 10 s if A's lock stays
 
 
 def test_large_named_cursor(conn):
