@@ -65,7 +65,8 @@ struct px_chain {
   auth_awscfg_creds work;
   dapi_sts_call *sts;
   dapi_http_req *http;
-  int imds_phase; /* 0 token, 1 role name, 2 credentials */
+  dapi_sts_call *whoami; /* GetCallerIdentity after the first credentials, for the log */
+  int imds_phase;        /* 0 token, 1 role name, 2 credentials */
   char *imds_token;
   char imds_role[256];
   /* credential_process */
@@ -125,6 +126,36 @@ static void wake_waiters(px_chain *ch) {
 
 /* ---- outcome of one resolution ---- */
 
+static void on_whoami(void *ctx, dapi_sts_outcome *o) {
+  px_chain *ch = ctx;
+  ch->whoami = NULL;
+  if (o->status == DAPI_STS_OK) {
+    PX_LOG_INFO(&ch->srv->log, 0, "redwire's AWS identity: %s (account %s)", o->identity.arn,
+                o->identity.account);
+  } else {
+    PX_LOG_WARN(&ch->srv->log, 0, "could not ask STS who redwire's credentials are: %s",
+                o->status == DAPI_STS_REJECTED ? o->error.code : o->detail);
+  }
+}
+
+/* Logs who the credentials belong to (one GetCallerIdentity; needs no permission). */
+static void ask_identity(px_chain *ch) {
+  if (ch->whoami != NULL || ch->sts_endpoint[0] == '\0') {
+    return;
+  }
+  dapi_sts_input in = {.endpoint = ch->sts_endpoint,
+                       .region = ch->region,
+                       .action = AUTH_STS_GET_CALLER_IDENTITY,
+                       .access_key_id = ch->cur.access_key_id,
+                       .secret_access_key = ch->cur.secret_access_key,
+                       .session_token = ch->cur.session_token,
+                       .connect_timeout_ms = ch->connect_timeout_ms,
+                       .timeout_ms = 15000};
+  if (dapi_sts_start(ch->m, &in, on_whoami, ch, &ch->whoami) != DAPI_OK) {
+    ch->whoami = NULL;
+  }
+}
+
 static void schedule(px_chain *ch, int64_t seconds);
 static void on_timer(void *ctx);
 
@@ -171,6 +202,9 @@ static void succeed(px_chain *ch) {
   } else {
     PX_LOG_INFO(log, 0, "AWS credentials from %s: key %s (long-term, no refresh)", ch->source,
                 ch->cur.access_key_id);
+  }
+  if (first) {
+    ask_identity(ch);
   }
   wake_waiters(ch);
 }
@@ -915,6 +949,10 @@ void px_chain_stop(px_chain *ch) {
   if (ch->http != NULL) {
     dapi_http_cancel(ch->http);
     ch->http = NULL;
+  }
+  if (ch->whoami != NULL) {
+    dapi_sts_cancel(ch->whoami);
+    ch->whoami = NULL;
   }
   if (ch->proc_running) {
     uv_process_kill(&ch->proc, SIGKILL);

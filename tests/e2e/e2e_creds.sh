@@ -47,7 +47,7 @@ else:
 # run_case NAME EXPECTED-IDENTITY-PATTERN [VAR=VALUE...]: a trust-mode redwire with that
 # environment runs one statement; the emulator must have seen it signed by the expected identity.
 run_case() {
-  local name=$1 want=$2 v key id
+  local name=$1 want=$2 v key id logged
   shift 2
   RW_AUTH_MODE=trust rw_private_start "$name" "$@"
   v=$(rw_private_psql anyone "" -A -t -v ON_ERROR_STOP=1 -c "select 'via $name'" 2>"$E2E_TMP/err") ||
@@ -58,6 +58,14 @@ run_case() {
   # shellcheck disable=SC2053
   [[ $id == $want ]] || { cat "$RW_LOG" >&2; e2e_fail "$name: signed by $id, expected $want"; }
   e2e_log "ok: $name: signed by $id"
+  # redwire asks STS once who its credentials are, and logs it.
+  for _ in $(seq 100); do grep -q "redwire's AWS identity: " "$RW_LOG" && break; sleep 0.05; done
+  logged="redwire's AWS identity: ${want//\*/.*} (account 123456789012)"
+  if [[ $want == key:* ]]; then
+    logged="redwire's AWS identity: arn:aws:[a-z]*::123456789012:.*/${want#key:} "
+  fi
+  grep -q "$logged" "$RW_LOG" || { cat "$RW_LOG" >&2; e2e_fail "$name: redwire did not log its identity"; }
+  e2e_log "ok: $name: $(grep -o "redwire's AWS identity: .*" "$RW_LOG")"
   rw_private_stop
 }
 
