@@ -308,6 +308,8 @@ void px_ext_cursor_closed(px_conn *c, const char *name);
 void px_session_startup_param(px_conn *c, const char *name, const char *value);
 /* Login: every setting at its start value, as the login's ParameterStatus messages report. */
 PX_MUSTCHECK bool px_session_start(px_conn *c);
+/* The current value of a known setting (borrowed; valid until it changes). */
+const char *px_session_value(const px_conn *c, px_param_id id);
 void px_session_free(px_conn *c);
 /* ParameterStatus for each reported setting whose value changed since the client last heard. */
 void px_session_report(px_conn *c, pgw_wr *w);

@@ -36,8 +36,27 @@ static bool read_only(px_param_id id) {
          id == PX_PARAM_INTEGER_DATETIMES || id == PX_PARAM_IS_SUPERUSER;
 }
 
-/* Sets cur[id] (copied); false when out of memory (the old value stays). */
+static const char *default_of(const px_conn *c, px_param_id id);
+
+/* A NULL cur[id] or sent[id] stands for default_of(c, id): a connection that never changes a
+ * setting holds no copies (24 of them per idle client would double its memory; bench/run
+ * idle-memory). */
+static const char *cur_of(const px_conn *c, px_param_id id) {
+  return c->sess.cur[id] != NULL ? c->sess.cur[id] : default_of(c, id);
+}
+
+const char *px_session_value(const px_conn *c, px_param_id id) {
+  return cur_of(c, id);
+}
+
+/* Sets cur[id] (copied unless it is the default); false when out of memory (the old value
+ * stays). */
 static bool set_cur(px_conn *c, px_param_id id, const char *v) {
+  if (strcmp(v, default_of(c, id)) == 0) {
+    free(c->sess.cur[id]);
+    c->sess.cur[id] = NULL;
+    return true;
+  }
   char *d = strdup(v);
   if (d == NULL) {
     return false;
@@ -64,7 +83,9 @@ static const char *default_of(const px_conn *c, px_param_id id) {
 static const char *base_default(const px_conn *c, px_param_id id) {
   switch (id) {
   case PX_PARAM_APPLICATION_NAME:
-    return c->sess.startup_app != NULL ? c->sess.startup_app : "";
+    return c->sess.startup_app != NULL ? c->sess.startup_app
+           : c->app_name != NULL       ? c->app_name
+                                       : "";
   case PX_PARAM_CLIENT_ENCODING:
   case PX_PARAM_SERVER_ENCODING:
     return "UTF8";
@@ -260,21 +281,15 @@ void px_session_startup_param(px_conn *c, const char *name, const char *value) {
 }
 
 bool px_session_start(px_conn *c) {
+  /* application_name's default is the StartupMessage's, which c->app_name keeps. */
   free(c->sess.startup_app);
-  c->sess.startup_app = strdup(c->app_name != NULL ? c->app_name : "");
-  if (c->sess.startup_app == NULL) {
-    return false;
-  }
+  c->sess.startup_app = NULL;
   for (int i = 0; i < PX_PARAM_COUNT; i++) {
-    px_param_id id = (px_param_id)i;
-    if (!set_cur(c, id, default_of(c, id))) {
-      return false;
-    }
+    /* Every setting at its default, and login reports every one of them: all NULL. */
+    free(c->sess.cur[i]);
     free(c->sess.sent[i]);
-    c->sess.sent[i] = strdup(c->sess.cur[i]); /* login reports every one of them */
-    if (c->sess.sent[i] == NULL) {
-      return false;
-    }
+    c->sess.cur[i] = NULL;
+    c->sess.sent[i] = NULL;
   }
   return true;
 }
@@ -296,13 +311,14 @@ void px_session_free(px_conn *c) {
 void px_session_report(px_conn *c, pgw_wr *w) {
   for (int i = 0; i < PX_PARAM_COUNT; i++) {
     px_param_id id = (px_param_id)i;
-    const char *cur = c->sess.cur[i], *sent = c->sess.sent[i];
-    if (!reported(id) || cur == NULL || (sent != NULL && strcmp(cur, sent) == 0)) {
+    const char *cur = cur_of(c, id);
+    const char *sent = c->sess.sent[i] != NULL ? c->sess.sent[i] : default_of(c, id);
+    if (!reported(id) || strcmp(cur, sent) == 0) {
       continue;
     }
     pgw_enc_parameter_status(w, px_param_name(id), cur);
-    char *d = strdup(cur);
-    if (d != NULL) {
+    char *d = c->sess.cur[i] != NULL ? strdup(cur) : NULL; /* NULL: the default was sent */
+    if (d != NULL || c->sess.cur[i] == NULL) {
       free(c->sess.sent[i]);
       c->sess.sent[i] = d;
     }
@@ -344,7 +360,7 @@ px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_bl
     if (!own(st.id)) {
       return PX_LOCAL_NO;
     }
-    const char *v = c->sess.cur[st.id] != NULL ? c->sess.cur[st.id] : default_of(c, st.id);
+    const char *v = cur_of(c, st.id);
     pgw_wr w;
     pgw_wr_init(&w, &c->out);
     if (rowdesc) {
@@ -447,7 +463,7 @@ void px_session_after_success(px_conn *c, const char *sql, size_t len) {
   char canon[64];
   pgw_error e;
   if (st.id == PX_PARAM_DATESTYLE &&
-      px_datestyle_canon(c->sess.cur[st.id], st.value, canon, sizeof canon, &e)) {
+      px_datestyle_canon(cur_of(c, st.id), st.value, canon, sizeof canon, &e)) {
     (void)set_cur(c, st.id, canon);
   } else if (st.id == PX_PARAM_STANDARD_CONFORMING_STRINGS) {
     bool on = strcmp(st.value, "on") == 0 || strcmp(st.value, "true") == 0 ||

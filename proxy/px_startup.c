@@ -53,16 +53,16 @@ void px_startup_login_ok(px_conn *c) {
   const char *params[][2] = {
       {"application_name", c->app_name},
       {"client_encoding", "UTF8"},
-      {"DateStyle", c->sess.cur[PX_PARAM_DATESTYLE]},
+      {"DateStyle", px_session_value(c, PX_PARAM_DATESTYLE)},
       {"integer_datetimes", "on"},
-      {"IntervalStyle", c->sess.cur[PX_PARAM_INTERVALSTYLE]},
+      {"IntervalStyle", px_session_value(c, PX_PARAM_INTERVALSTYLE)},
       {"is_superuser", "off"},
       {"server_encoding", "UTF8"},
       {"server_version", rw->server_version},
       {"padb_version", rw->padb_version},
       {"session_authorization", c->user},
-      {"standard_conforming_strings", c->sess.cur[PX_PARAM_STANDARD_CONFORMING_STRINGS]},
-      {"TimeZone", c->sess.cur[PX_PARAM_TIMEZONE]},
+      {"standard_conforming_strings", px_session_value(c, PX_PARAM_STANDARD_CONFORMING_STRINGS)},
+      {"TimeZone", px_session_value(c, PX_PARAM_TIMEZONE)},
   };
   for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) {
     pgw_enc_parameter_status(&w, params[i][0], params[i][1]);
