@@ -135,8 +135,10 @@ typedef struct px_sess {
   char *startup_app;          /* owned; application_name of the StartupMessage (RESET, DISCARD) */
   char *startup_efd;          /* owned; extra_float_digits of the StartupMessage, or NULL */
   char *startup_val[PX_PARAM_COUNT]; /* owned; service settings of the StartupMessage, or NULL */
-  char *startup_sql; /* owned; applies the StartupMessage's service settings on a new Data API
-                      * session (SELECT set_config(...), ...), NULL when there are none */
+  char *startup_sql;   /* owned; applies the StartupMessage's service settings on a new Data API
+                        * session (SELECT set_config(...), ...), NULL when there are none */
+  char *startup_names; /* owned; their names, lower-cased, each followed by a ',' */
+  bool reapply;        /* a RESET undid some on the service: apply them before the next statement */
 } px_sess;
 
 typedef enum {

@@ -589,6 +589,7 @@ static dapi_rc start_execute(px_conn *c);
 /* The startup settings ran on the new session; the client's statement follows (its own token). */
 static void pre_done(px_conn *c) {
   px_runner *r = &c->run;
+  c->sess.reapply = false;
   free(r->sql);
   r->sql = r->main_sql;
   r->main_sql = NULL;
@@ -605,10 +606,11 @@ static void pre_done(px_conn *c) {
 }
 
 /* A statement that opens a Data API session first applies the StartupMessage's settings (as a
- * PostgreSQL backend does at start), so DISCARD ALL and a replaced session get them too. */
+ * PostgreSQL backend does at start), so DISCARD ALL and a replaced session get them too; so does
+ * the statement after a RESET of one of them (PostgreSQL resets to the startup value). */
 static dapi_rc begin_execute(px_conn *c) {
   px_runner *r = &c->run;
-  if (c->session_id == NULL && c->sess.startup_sql != NULL && !r->pre) {
+  if ((c->session_id == NULL || c->sess.reapply) && c->sess.startup_sql != NULL && !r->pre) {
     char *pre = strdup(c->sess.startup_sql);
     if (pre == NULL) {
       return DAPI_ENOMEM;

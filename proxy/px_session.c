@@ -243,11 +243,13 @@ bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
     } else {
       out->kind = PX_SET_RESET;
       out->id = param_of(&lx, &t);
+      (void)put_name(&lx, &t, out); /* the name, folded: RESET of a startup setting */
       if (t.kind == PGW_TOK_IDENT && pgw_tok_is(&lx, &t, "time")) {
         if (!next(&lx, &t) || !pgw_tok_is(&lx, &t, "zone")) {
           return false;
         }
         out->id = PX_PARAM_TIMEZONE;
+        snprintf(out->value, sizeof out->value, "timezone");
       }
     }
     return next(&lx, &t) && (t.kind == PGW_TOK_EOF || t.kind == PGW_TOK_SEMI);
@@ -279,6 +281,7 @@ bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
     if (next(&save, &v) && v.kind == PGW_TOK_IDENT &&
         (pgw_tok_is(&save, &v, "local") || pgw_tok_is(&save, &v, "default"))) {
       out->kind = PX_SET_RESET;
+      snprintf(out->value, sizeof out->value, "timezone");
       return next(&save, &v) && (v.kind == PGW_TOK_EOF || v.kind == PGW_TOK_SEMI);
     }
   } else {
@@ -286,6 +289,8 @@ bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
       return false;
     }
     out->id = param_of(&lx, &t);
+    px_set_stmt named = {0};
+    (void)put_name(&lx, &t, &named);
     if (!next(&lx, &t) || !((t.kind == PGW_TOK_IDENT && pgw_tok_is(&lx, &t, "to")) ||
                             (t.kind == PGW_TOK_OP && tok_text_is(&lx, &t, "=")))) {
       return false;
@@ -294,6 +299,7 @@ bool px_set_parse(const char *sql, size_t len, px_set_stmt *out) {
     pgw_tok v;
     if (next(&save, &v) && v.kind == PGW_TOK_IDENT && pgw_tok_is(&save, &v, "default")) {
       out->kind = PX_SET_RESET;
+      memcpy(out->value, named.value, sizeof out->value);
       return next(&save, &v) && (v.kind == PGW_TOK_EOF || v.kind == PGW_TOK_SEMI);
     }
   }

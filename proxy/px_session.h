@@ -21,8 +21,10 @@
  *    `SELECT set_config(...), ...` (one extra ExecuteStatement; values equal to the session's
  *    defaults are not sent); an invalid one ends the connection with PostgreSQL's FATAL.
  * Limits: a SET of a tracked setting rolled back with its transaction is not un-reported; SET
- * LOCAL is passed to the service and not tracked; RESET of a startup setting returns to the Data
- * API session's default, not to the startup value (set_config does not change defaults).
+ * LOCAL is passed to the service and not tracked. RESET / RESET ALL of a startup setting go back
+ * to the Data API session's default (set_config does not change defaults), so redwire applies the
+ * startup settings again before the next statement, which then sees the startup value as on
+ * PostgreSQL (+1 call).
  *
  * px_set_parse is pure (lexical, unit-tested); the rest acts on a connection.
  */

@@ -1,6 +1,7 @@
 /* px_session_conn.c — a connection's session settings (the model is in px_session.h): redwire's
  * own settings answered locally, tracked service settings, ParameterStatus before ReadyForQuery
  * for every reported setting whose value changed, and DISCARD ALL as a fresh Data API session. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +195,15 @@ static void add_startup_setting(px_conn *c, const char *name, const char *value)
   }
   strcpy(w, "', false)");
   c->sess.startup_sql = sql;
+  size_t nold = c->sess.startup_names != NULL ? strlen(c->sess.startup_names) : 0;
+  char *names = realloc(c->sess.startup_names, nold + strlen(name) + 2);
+  if (names != NULL) {
+    for (size_t i = 0; name[i] != '\0'; i++) {
+      names[nold + i] = (char)tolower((unsigned char)name[i]);
+    }
+    strcpy(names + nold + strlen(name), ",");
+    c->sess.startup_names = names;
+  }
   PX_LOG_DEBUG(&c->srv->log, c->id, "startup parameter %s applies to the Data API session", name);
 }
 
@@ -305,6 +315,7 @@ void px_session_free(px_conn *c) {
     free(c->sess.startup_val[i]);
   }
   free(c->sess.startup_sql);
+  free(c->sess.startup_names);
   memset(&c->sess, 0, sizeof(c->sess));
 }
 
@@ -431,10 +442,33 @@ px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_bl
   }
 }
 
+/* The StartupMessage set this setting (its name as RESET wrote it, any case). */
+static bool from_startup(const px_conn *c, const char *name) {
+  if (c->sess.startup_names == NULL || strlen(name) > 62) {
+    return false;
+  }
+  char key[64];
+  size_t n = 0;
+  for (; name[n] != '\0'; n++) {
+    key[n] = (char)tolower((unsigned char)name[n]);
+  }
+  key[n++] = ',';
+  key[n] = '\0';
+  for (const char *p = c->sess.startup_names; (p = strstr(p, key)) != NULL; p++) {
+    if (p == c->sess.startup_names || p[-1] == ',') {
+      return true;
+    }
+  }
+  return false;
+}
+
 void px_session_after_success(px_conn *c, const char *sql, size_t len) {
   px_set_stmt st;
   if (sql == NULL || !px_set_parse(sql, len, &st) || st.local) {
     return;
+  }
+  if (st.kind == PX_SET_RESET && from_startup(c, st.value)) {
+    c->sess.reapply = true; /* PostgreSQL resets it to the startup value */
   }
   if (st.kind == PX_SET_DECLARE) {
     px_ext_cursor_declared(c, st.value, sql + st.query_off, len - st.query_off);
@@ -445,19 +479,23 @@ void px_session_after_success(px_conn *c, const char *sql, size_t len) {
     return;
   }
   if (st.kind == PX_SET_RESET_ALL) {
+    /* PostgreSQL resets to the startup values: redwire applies them again before the next
+     * statement. */
+    c->sess.reapply = c->sess.startup_sql != NULL;
     for (int i = 0; i < PX_PARAM_COUNT; i++) {
       px_param_id id = (px_param_id)i;
       if (!read_only(id)) {
-        (void)set_cur(c, id, own(id) ? default_of(c, id) : base_default(c, id));
+        (void)set_cur(c, id, default_of(c, id));
       }
     }
     return;
   }
+
   if ((st.kind != PX_SET_SET && st.kind != PX_SET_RESET) || own(st.id) || st.id == PX_PARAM_OTHER) {
     return;
   }
   if (st.kind == PX_SET_RESET) {
-    (void)set_cur(c, st.id, base_default(c, st.id));
+    (void)set_cur(c, st.id, default_of(c, st.id));
     return;
   }
   char canon[64];

@@ -54,7 +54,9 @@ calls_of pipeline-two "4 0 2 6"               # BEGIN, two statements, COMMIT at
 startup_run() { # $1: rw or direct; prints the answers
   local sql=(-c "show timezone" -c "show search_path" -c "show datestyle" -c "show statement_timeout"
     -c "select timestamptz '2024-06-12 12:00:00+00', date '2024-06-12'" -c "discard all"
-    -c "show timezone" -c "show search_path")
+    -c "show timezone" -c "show search_path" -c "set timezone = 'Asia/Tokyo'" -c "reset timezone"
+    -c "show timezone" -c "set search_path = public" -c "set datestyle = iso" -c "reset all"
+    -c "show search_path" -c "show datestyle" -c "reset statement_timeout" -c "show statement_timeout")
   if [ "$1" = rw ]; then
     PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s" \
       PGPASSWORD=$AWS_SECRET_ACCESS_KEY PGCONNECT_TIMEOUT=10 psql -X -A -t -h "$REDWIRE_HOST" \
@@ -69,7 +71,7 @@ startup_run direct >"$E2E_TMP/startup.direct" 2>&1 || e2e_fail "startup settings
 startup_run rw >"$E2E_TMP/startup.rw" 2>&1 || e2e_fail "startup settings through redwire: $(cat "$E2E_TMP/startup.rw")"
 diff -u "$E2E_TMP/startup.direct" "$E2E_TMP/startup.rw" >&2 ||
   e2e_fail "startup settings: redwire's answers differ from PostgreSQL's (- PostgreSQL, + redwire)"
-e2e_log "ok: PGTZ, PGDATESTYLE and PGOPTIONS -c apply as on PostgreSQL, also after DISCARD ALL"
+e2e_log "ok: PGTZ, PGDATESTYLE and PGOPTIONS -c apply as on PostgreSQL, also after DISCARD ALL, RESET, RESET ALL"
 emu_reset_stats
 PGTZ=Europe/Berlin PGPASSWORD=$AWS_SECRET_ACCESS_KEY psql -X -A -t -h "$REDWIRE_HOST" -p "$REDWIRE_PORT" \
   -U "$AWS_ACCESS_KEY_ID" -c "select 1" dev >/dev/null || e2e_fail "select 1 with PGTZ failed"

@@ -790,9 +790,11 @@ static void test_set_parse(void **state) {
   expect_set("set \"DateStyle\" to 'SQL, DMY'", PX_SET_SET, PX_PARAM_DATESTYLE, false, "SQL, DMY");
   expect_set("SET TIME ZONE 'Europe/Paris'", PX_SET_SET, PX_PARAM_TIMEZONE, false, "Europe/Paris");
   expect_set("set timezone = 'UTC'", PX_SET_SET, PX_PARAM_TIMEZONE, false, "UTC");
-  expect_set("SET TIME ZONE LOCAL", PX_SET_RESET, PX_PARAM_TIMEZONE, false, NULL);
+  expect_set("SET TIME ZONE LOCAL", PX_SET_RESET, PX_PARAM_TIMEZONE, false, "timezone");
+  expect_set("RESET Search_Path", PX_SET_RESET, PX_PARAM_OTHER, false, "search_path");
+  expect_set("reset \"TimeZone\"", PX_SET_RESET, PX_PARAM_TIMEZONE, false, "TimeZone");
   expect_set("set search_path = a, \"B\"", PX_SET_SET, PX_PARAM_OTHER, false, "a, B");
-  expect_set("set work_mem to default", PX_SET_RESET, PX_PARAM_OTHER, false, NULL);
+  expect_set("set work_mem to default", PX_SET_RESET, PX_PARAM_OTHER, false, "work_mem");
   expect_set("RESET application_name", PX_SET_RESET, PX_PARAM_APPLICATION_NAME, false, NULL);
   expect_set("reset all", PX_SET_RESET_ALL, PX_PARAM_OTHER, false, NULL);
   expect_set("show server_version", PX_SET_SHOW, PX_PARAM_SERVER_VERSION, false, NULL);
