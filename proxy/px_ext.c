@@ -107,7 +107,7 @@ static void send_cols(px_conn *c, const px_ext_cols *k, const int16_t *codes, ui
   }
   pgw_wr w;
   pgw_wr_init(&w, &c->out);
-  px_sink_row_description(&w, k->cols, (uint16_t)k->n, codes, ncodes);
+  px_text_row_description(&w, k->cols, (uint16_t)k->n, codes, ncodes);
   (void)px_conn_check(c, &w, "RowDescription");
 }
 

@@ -103,34 +103,6 @@ static int on_column(void *user, uint32_t index, const dapi_result_column *col) 
   return 0;
 }
 
-static int16_t format_of(const int16_t *codes, uint16_t ncodes, uint32_t col) {
-  if (ncodes == 0) {
-    return 0;
-  }
-  return ncodes == 1 ? codes[0] : codes[col];
-}
-
-void px_sink_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
-                             uint16_t ncodes) {
-  if (ncodes == 0) {
-    px_text_row_description(w, cols, n);
-    return;
-  }
-  pgw_wr_begin(w, 'T');
-  pgw_wr_i16(w, (int16_t)n);
-  for (uint16_t i = 0; i < n; i++) {
-    pgw_field f = px_text_pgw_field(&cols[i]);
-    pgw_wr_cstr(w, f.name);
-    pgw_wr_i32(w, (int32_t)f.table_oid);
-    pgw_wr_i16(w, f.attnum);
-    pgw_wr_i32(w, (int32_t)f.type_oid);
-    pgw_wr_i16(w, f.typlen);
-    pgw_wr_i32(w, f.typmod);
-    pgw_wr_i16(w, format_of(codes, ncodes, i));
-  }
-  pgw_wr_end(w);
-}
-
 static int describe(px_sink *s) {
   for (uint32_t i = 0; i < s->ncols; i++) {
     s->cols[i].name = s->names + s->name_off[i];
@@ -150,7 +122,7 @@ static int describe(px_sink *s) {
         return fail(s, "53200", "out of memory while reading result columns");
       }
     }
-    s->binary[i] = format_of(s->codes, s->ncodes, i) == 1;
+    s->binary[i] = px_text_format_code(s->codes, s->ncodes, i) == 1;
     if (s->binary[i] && !px_binary_supported(&s->cols[i].type)) {
       s->failed = true;
       pgw_error_set(&s->err, "ERROR", "0A000",
@@ -162,7 +134,7 @@ static int describe(px_sink *s) {
   }
   if (s->send_rowdesc) {
     pgw_wr_init(&s->w, s->out);
-    px_sink_row_description(&s->w, s->cols, (uint16_t)s->ncols, s->codes, s->ncodes);
+    px_text_row_description(&s->w, s->cols, (uint16_t)s->ncols, s->codes, s->ncodes);
     if (pgw_wr_status(&s->w) != PGW_OK) {
       return fail_out(s);
     }

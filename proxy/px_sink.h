@@ -89,11 +89,6 @@ PX_MUSTCHECK px_status px_sink_set_extended(px_sink *s, bool send_rowdesc, uint6
 /* Keep up to cap bytes of DataRows beyond the limit (0: keep none). */
 void px_sink_set_hold(px_sink *s, size_t cap);
 
-/* RowDescription of cols with Bind's result format codes (0/1/N rule; ncodes 0 = all text).
- * Failures go to w's sticky status. */
-void px_sink_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
-                             uint16_t ncodes);
-
 /* Prepares for the next page (the first included): resets the decoder, forgets NextToken. */
 void px_sink_page_begin(px_sink *s);
 

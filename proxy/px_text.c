@@ -309,10 +309,18 @@ pgw_field px_text_pgw_field(const px_column *c) {
   return f;
 }
 
+int16_t px_text_format_code(const int16_t *codes, uint16_t ncodes, uint32_t col) {
+  if (ncodes == 0) {
+    return 0;
+  }
+  return ncodes == 1 ? codes[0] : codes[col];
+}
+
 /* Written with the writer's primitives, field by field, in the layout of pgw_enc_row_description
  * ('T', count, then name, table OID, attnum, type OID, typlen, typmod, format per column), so that
  * no pgw_field array of up to 65535 entries has to be built first. */
-void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n) {
+void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
+                             uint16_t ncodes) {
   if (n > 0 && cols == NULL) {
     pgw_wr_fail(w, PGW_EPROTO);
     return;
@@ -327,7 +335,7 @@ void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n) {
     pgw_wr_i32(w, (int32_t)f.type_oid);
     pgw_wr_i16(w, f.typlen);
     pgw_wr_i32(w, f.typmod);
-    pgw_wr_i16(w, f.format);
+    pgw_wr_i16(w, px_text_format_code(codes, ncodes, i));
   }
   pgw_wr_end(w);
 }

@@ -56,16 +56,22 @@ typedef struct px_column {
 } px_column;
 
 /*
- * Encodes RowDescription for n result columns, every one in text format (0) — the only format
- * px_text_field writes. Table OID and attribute number are 0: the Data API reports schema and
- * table names, not their OIDs. Errors (e.g. a NULL name → PGW_EPROTO) go to w's sticky status.
- * cols is borrowed for the call; n == 0 encodes an empty RowDescription (PostgreSQL sends NoData
- * instead: that choice is the caller's).
+ * Encodes RowDescription for n result columns with Bind's result format codes: ncodes 0 means
+ * every column in text (0), 1 means codes[0] for every column, else codes[i] for column i (the
+ * caller has checked ncodes == n). Table OID and attribute number are 0: the Data API reports
+ * schema and table names, not their OIDs. Errors (e.g. a NULL name → PGW_EPROTO) go to w's sticky
+ * status. cols is borrowed for the call; n == 0 encodes an empty RowDescription (PostgreSQL sends
+ * NoData instead: that choice is the caller's).
  */
-void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n);
+void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const int16_t *codes,
+                             uint16_t ncodes);
 
-/* The pgw_field of one column in text format, for callers building RowDescription themselves
- * (e.g. with per-column format codes). The name pointer is copied from c, not the string. */
+/* The format code of column col under Bind's 0/1/N rule (see px_text_row_description). */
+int16_t px_text_format_code(const int16_t *codes, uint16_t ncodes, uint32_t col);
+
+/* The pgw_field of one column in text format: what px_text_row_description writes for it (the
+ * unit tests compare with pgwire's own encoder). The name pointer is copied from c, not the
+ * string. */
 pgw_field px_text_pgw_field(const px_column *c);
 
 #endif

@@ -395,7 +395,7 @@ static void test_row_description(void **state) {
   pgw_buf_init(&buf, 1 << 16);
   pgw_wr w;
   pgw_wr_init(&w, &buf);
-  px_text_row_description(&w, cols, 3);
+  px_text_row_description(&w, cols, 3, NULL, 0);
   assert_int_equal(pgw_wr_status(&w), PGW_OK);
   static const uint8_t want[] = {
       'T', 0, 0, 0, 67, 0, 3,
@@ -426,13 +426,13 @@ static void test_row_description(void **state) {
   pgw_buf_truncate(&buf, 0);
   pgw_wr_init(&w, &buf);
   px_column nameless = {NULL, pxt_type("int4")};
-  px_text_row_description(&w, &nameless, 1);
+  px_text_row_description(&w, &nameless, 1, NULL, 0);
   assert_int_equal(pgw_wr_status(&w), PGW_EPROTO);
   assert_int_equal(pgw_buf_len(&buf), 0);
 
   /* No columns: an empty RowDescription. */
   pgw_wr_init(&w, &buf);
-  px_text_row_description(&w, NULL, 0);
+  px_text_row_description(&w, NULL, 0, NULL, 0);
   assert_int_equal(pgw_wr_status(&w), PGW_OK);
   static const uint8_t empty[] = {'T', 0, 0, 0, 6, 0, 0};
   assert_int_equal(pgw_buf_len(&buf), sizeof empty);
