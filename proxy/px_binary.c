@@ -14,26 +14,6 @@
 #include "px_text_float.h"
 #include "px_text_int.h"
 
-enum {
-  OID_CHAR = 18,
-  OID_NAME = 19,
-  OID_OID = 26,
-  OID_XID = 28,
-  OID_CID = 29,
-  OID_JSON = 114,
-  OID_XML = 142,
-  OID_UNKNOWN = 705,
-  OID_DATE = 1082,
-  OID_TIME = 1083,
-  OID_TIMESTAMP = 1114,
-  OID_TIMESTAMPTZ = 1184,
-  OID_INTERVAL = 1186,
-  OID_TIMETZ = 1266,
-  OID_UUID = 2950,
-  OID_JSONB = 3802,
-  OID_SUPER = 4000,
-};
-
 bool px_binary_supported(const px_coltype *t) {
   switch (t->oid) {
   case PX_OID_BOOL:
@@ -47,23 +27,23 @@ bool px_binary_supported(const px_coltype *t) {
   case PX_OID_BPCHAR:
   case PX_OID_VARCHAR:
   case PX_OID_NUMERIC:
-  case OID_CHAR:
-  case OID_NAME:
-  case OID_OID:
-  case OID_XID:
-  case OID_CID:
-  case OID_JSON:
-  case OID_XML:
-  case OID_UNKNOWN:
-  case OID_DATE:
-  case OID_TIME:
-  case OID_TIMESTAMP:
-  case OID_TIMESTAMPTZ:
-  case OID_INTERVAL:
-  case OID_TIMETZ:
-  case OID_UUID:
-  case OID_JSONB:
-  case OID_SUPER:
+  case PX_OID_CHAR:
+  case PX_OID_NAME:
+  case PX_OID_OID:
+  case PX_OID_XID:
+  case PX_OID_CID:
+  case PX_OID_JSON:
+  case PX_OID_XML:
+  case PX_OID_UNKNOWN:
+  case PX_OID_DATE:
+  case PX_OID_TIME:
+  case PX_OID_TIMESTAMP:
+  case PX_OID_TIMESTAMPTZ:
+  case PX_OID_INTERVAL:
+  case PX_OID_TIMETZ:
+  case PX_OID_UUID:
+  case PX_OID_JSONB:
+  case PX_OID_SUPER:
     return true;
   default:
     return false;
@@ -118,9 +98,9 @@ static px_text_rc put_int(pgw_datarow *row, const px_coltype *t, const dapi_resu
     px__put_be32(b, (uint32_t)(int32_t)v);
     pgw_enc_datarow_field(row, b, 4);
     return PX_TEXT_OK;
-  case OID_OID: /* oidsend, xidsend, cidsend: unsigned 32 bits */
-  case OID_XID:
-  case OID_CID:
+  case PX_OID_OID: /* oidsend, xidsend, cidsend: unsigned 32 bits */
+  case PX_OID_XID:
+  case PX_OID_CID:
     if (v < 0 || v > UINT32_MAX)
       return PX_TEXT_EINVAL;
     px__put_be32(b, (uint32_t)v);
@@ -248,11 +228,11 @@ px_text_rc px_binary_field(pgw_datarow *row, const px_coltype *t, const dapi_res
   case PX_OID_INT2:
   case PX_OID_INT4:
   case PX_OID_INT8:
-  case OID_OID:
-  case OID_XID:
-  case OID_CID:
+  case PX_OID_OID:
+  case PX_OID_XID:
+  case PX_OID_CID:
     return put_int(row, t, f, s, n);
-  case OID_CHAR:
+  case PX_OID_CHAR:
     return is_string ? put_char(row, s, n) : PX_TEXT_EINVAL;
   case PX_OID_FLOAT4:
   case PX_OID_FLOAT8:
@@ -264,14 +244,14 @@ px_text_rc px_binary_field(pgw_datarow *row, const px_coltype *t, const dapi_res
   case PX_OID_TEXT:
   case PX_OID_VARCHAR:
   case PX_OID_BPCHAR:
-  case OID_NAME:
-  case OID_JSON:
-  case OID_XML:
-  case OID_UNKNOWN:
-  case OID_SUPER:
+  case PX_OID_NAME:
+  case PX_OID_JSON:
+  case PX_OID_XML:
+  case PX_OID_UNKNOWN:
+  case PX_OID_SUPER:
     /* textsend (and its aliases) is the text itself: exactly what px_text prints. */
     return px_text_field(row, t, f);
-  case OID_JSONB:
+  case PX_OID_JSONB:
     /* jsonb_send: a version byte 1, then the text. */
     if (!is_string)
       return PX_TEXT_EINVAL;
@@ -284,17 +264,18 @@ px_text_rc px_binary_field(pgw_datarow *row, const px_coltype *t, const dapi_res
     if (!is_string && f->kind != DAPI_RESULT_BLOB)
       return PX_TEXT_EINVAL;
     return px__bytea_raw(row, s, n);
-  case OID_UUID:
+  case PX_OID_UUID:
     return is_string ? put_uuid(row, s, n) : PX_TEXT_EINVAL;
-  case OID_DATE:
+  case PX_OID_DATE:
     return is_string ? px__binary_date(row, s, n) : PX_TEXT_EINVAL;
-  case OID_TIME:
-  case OID_TIMETZ:
-    return is_string ? px__binary_time(row, s, n, t->oid == OID_TIMETZ) : PX_TEXT_EINVAL;
-  case OID_TIMESTAMP:
-  case OID_TIMESTAMPTZ:
-    return is_string ? px__binary_timestamp(row, s, n, t->oid == OID_TIMESTAMPTZ) : PX_TEXT_EINVAL;
-  case OID_INTERVAL:
+  case PX_OID_TIME:
+  case PX_OID_TIMETZ:
+    return is_string ? px__binary_time(row, s, n, t->oid == PX_OID_TIMETZ) : PX_TEXT_EINVAL;
+  case PX_OID_TIMESTAMP:
+  case PX_OID_TIMESTAMPTZ:
+    return is_string ? px__binary_timestamp(row, s, n, t->oid == PX_OID_TIMESTAMPTZ)
+                     : PX_TEXT_EINVAL;
+  case PX_OID_INTERVAL:
     return is_string ? px__binary_interval(row, s, n) : PX_TEXT_EINVAL;
   default:
     return PX_TEXT_EINVAL;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pgw_sql.h"
+#include "px_types.h"
 
 /* The SQL type name used in CAST(NULL AS …) for a declared parameter type, or NULL when the
  * literal stays untyped: unknown OIDs, and the character types, where an untyped literal acts as
@@ -20,41 +21,41 @@
  * same parameter does (pgjdbc declares every setString parameter varchar). */
 static const char *cast_name(uint32_t oid) {
   switch (oid) {
-  case 16:
+  case PX_OID_BOOL:
     return "boolean";
-  case 17:
+  case PX_OID_BYTEA:
     return "bytea";
-  case 20:
+  case PX_OID_INT8:
     return "bigint";
-  case 21:
+  case PX_OID_INT2:
     return "smallint";
-  case 23:
+  case PX_OID_INT4:
     return "integer";
-  case 26:
+  case PX_OID_OID:
     return "oid";
-  case 114:
+  case PX_OID_JSON:
     return "json";
-  case 700:
+  case PX_OID_FLOAT4:
     return "real";
-  case 701:
+  case PX_OID_FLOAT8:
     return "double precision";
-  case 1082:
+  case PX_OID_DATE:
     return "date";
-  case 1083:
+  case PX_OID_TIME:
     return "time";
-  case 1114:
+  case PX_OID_TIMESTAMP:
     return "timestamp";
-  case 1184:
+  case PX_OID_TIMESTAMPTZ:
     return "timestamptz";
-  case 1186:
+  case PX_OID_INTERVAL:
     return "interval";
-  case 1266:
+  case PX_OID_TIMETZ:
     return "timetz";
-  case 1700:
+  case PX_OID_NUMERIC:
     return "numeric";
-  case 2950:
+  case PX_OID_UUID:
     return "uuid";
-  case 3802:
+  case PX_OID_JSONB:
     return "jsonb";
   default:
     return NULL;

@@ -16,6 +16,7 @@
 #include "px_param_int.h"
 #include "px_text_float.h"
 #include "px_text_int.h"
+#include "px_types.h"
 
 /* How many bytes of a refused value a message quotes: at most 200, ending on a UTF-8 character
  * boundary (the message must stay valid UTF-8), which also keeps the %.*s precision an int. */
@@ -27,36 +28,6 @@ static int shown(const uint8_t *s, size_t n) {
     k--;
   return (int)k;
 }
-
-enum {
-  OID_BOOL = 16,
-  OID_BYTEA = 17,
-  OID_INT8 = 20,
-  OID_INT2 = 21,
-  OID_INT4 = 23,
-  OID_TEXT = 25,
-  OID_OID = 26,
-  OID_XID = 28,
-  OID_CID = 29,
-  OID_CHAR = 18,
-  OID_NAME = 19,
-  OID_JSON = 114,
-  OID_XML = 142,
-  OID_FLOAT4 = 700,
-  OID_FLOAT8 = 701,
-  OID_UNKNOWN = 705,
-  OID_BPCHAR = 1042,
-  OID_VARCHAR = 1043,
-  OID_DATE = 1082,
-  OID_TIME = 1083,
-  OID_TIMESTAMP = 1114,
-  OID_TIMESTAMPTZ = 1184,
-  OID_INTERVAL = 1186,
-  OID_TIMETZ = 1266,
-  OID_NUMERIC = 1700,
-  OID_UUID = 2950,
-  OID_JSONB = 3802,
-};
 
 px_status px__param_buf_status(int rc) {
   switch (rc) {
@@ -139,11 +110,11 @@ static px_status check_utf8(const uint8_t *s, size_t n, pgw_error *err) {
 
 static const char *int_type_name(uint32_t oid) {
   switch (oid) {
-  case OID_INT2:
+  case PX_OID_INT2:
     return "smallint";
-  case OID_INT4:
+  case PX_OID_INT4:
     return "integer";
-  case OID_OID:
+  case PX_OID_OID:
     return "oid";
   default:
     return "bigint";
@@ -185,15 +156,15 @@ static px_status text_int(const uint8_t *s, size_t n, uint32_t oid, pgw_buf *out
   }
   uint64_t max_pos, max_neg;
   switch (oid) {
-  case OID_INT2:
+  case PX_OID_INT2:
     max_pos = INT16_MAX;
     max_neg = (uint64_t)INT16_MAX + 1;
     break;
-  case OID_INT4:
+  case PX_OID_INT4:
     max_pos = INT32_MAX;
     max_neg = (uint64_t)INT32_MAX + 1;
     break;
-  case OID_OID:
+  case PX_OID_OID:
     /* oidin takes -1 .. -4294967295 too, wrapping them as unsigned; kept as text here. */
     max_pos = UINT32_MAX;
     max_neg = UINT32_MAX;
@@ -246,7 +217,7 @@ static px_status text_param(const px_param_in *p, pgw_buf *out, pgw_error *err) 
   if (st != PX_OK)
     return st;
   switch (p->type_oid) {
-  case OID_BOOL: {
+  case PX_OID_BOOL: {
     bool b;
     if (!px__text_parse_bool((const char *)s, n, &b)) {
       pgw_error_set(err, "ERROR", "22P02", "invalid input syntax for type boolean: \"%.*s\"",
@@ -255,15 +226,15 @@ static px_status text_param(const px_param_in *p, pgw_buf *out, pgw_error *err) 
     }
     return b ? put(out, "true", 4) : put(out, "false", 5);
   }
-  case OID_INT2:
-  case OID_INT4:
-  case OID_INT8:
-  case OID_OID:
+  case PX_OID_INT2:
+  case PX_OID_INT4:
+  case PX_OID_INT8:
+  case PX_OID_OID:
     return text_int(s, n, p->type_oid, out, err);
-  case OID_FLOAT4:
-  case OID_FLOAT8:
-    return text_float(s, n, p->type_oid == OID_FLOAT4, out, err);
-  case OID_NUMERIC:
+  case PX_OID_FLOAT4:
+  case PX_OID_FLOAT8:
+    return text_float(s, n, p->type_oid == PX_OID_FLOAT4, out, err);
+  case PX_OID_NUMERIC:
     if (!px__numeric_valid((const char *)s, n)) {
       pgw_error_set(err, "ERROR", "22P02", "invalid input syntax for type numeric: \"%.*s\"",
                     shown(s, n), (const char *)s);
@@ -288,28 +259,28 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
   char buf[48];
   int len;
   switch (p->type_oid) {
-  case OID_BOOL:
+  case PX_OID_BOOL:
     if (n != 1)
       return px__param_bad_format(index, err);
     return d[0] != 0 ? put(out, "true", 4) : put(out, "false", 5);
-  case OID_INT2:
+  case PX_OID_INT2:
     if (n != 2)
       return px__param_bad_format(index, err);
     len = snprintf(buf, sizeof buf, "%d", (int)(int16_t)be(d, 2));
     return put(out, buf, (size_t)len);
-  case OID_INT4:
+  case PX_OID_INT4:
     if (n != 4)
       return px__param_bad_format(index, err);
     len = snprintf(buf, sizeof buf, "%" PRId32, (int32_t)(uint32_t)be(d, 4));
     return put(out, buf, (size_t)len);
-  case OID_OID:
-  case OID_XID:
-  case OID_CID:
+  case PX_OID_OID:
+  case PX_OID_XID:
+  case PX_OID_CID:
     if (n != 4)
       return px__param_bad_format(index, err);
     len = snprintf(buf, sizeof buf, "%" PRIu32, (uint32_t)be(d, 4));
     return put(out, buf, (size_t)len);
-  case OID_CHAR:
+  case PX_OID_CHAR:
     /* charrecv: exactly one byte; then charout's text of it. */
     if (n != 1)
       return px__param_bad_format(index, err);
@@ -319,12 +290,12 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
       return put(out, d, 1);
     len = snprintf(buf, sizeof buf, "\\%03o", (unsigned)d[0]);
     return put(out, buf, (size_t)len);
-  case OID_INT8:
+  case PX_OID_INT8:
     if (n != 8)
       return px__param_bad_format(index, err);
     len = snprintf(buf, sizeof buf, "%" PRId64, (int64_t)be(d, 8));
     return put(out, buf, (size_t)len);
-  case OID_FLOAT4: {
+  case PX_OID_FLOAT4: {
     if (n != 4)
       return px__param_bad_format(index, err);
     uint32_t bits = (uint32_t)be(d, 4);
@@ -333,7 +304,7 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     char t[PX__FLOAT_TEXT_MAX];
     return put(out, t, px__float4_text(f, t));
   }
-  case OID_FLOAT8: {
+  case PX_OID_FLOAT8: {
     if (n != 8)
       return px__param_bad_format(index, err);
     uint64_t bits = be(d, 8);
@@ -342,20 +313,20 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     char t[PX__FLOAT_TEXT_MAX];
     return put(out, t, px__float8_text(v, t));
   }
-  case OID_NUMERIC:
+  case PX_OID_NUMERIC:
     return px__param_numeric(d, n, index, out, err);
-  case OID_TEXT:
-  case OID_VARCHAR:
-  case OID_BPCHAR:
-  case OID_NAME:
-  case OID_JSON:
-  case OID_XML:
-  case OID_UNKNOWN: {
+  case PX_OID_TEXT:
+  case PX_OID_VARCHAR:
+  case PX_OID_BPCHAR:
+  case PX_OID_NAME:
+  case PX_OID_JSON:
+  case PX_OID_XML:
+  case PX_OID_UNKNOWN: {
     /* textrecv: the bytes in the client encoding, which is UTF-8. */
     px_status st = check_utf8(d, n, err);
     return st != PX_OK ? st : put(out, d, n);
   }
-  case OID_JSONB: {
+  case PX_OID_JSONB: {
     if (n < 1 || d[0] != 1) {
       pgw_error_set(err, "ERROR", "22P03", "unsupported jsonb version number %d",
                     n < 1 ? -1 : d[0]);
@@ -364,7 +335,7 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     px_status st = check_utf8(d + 1, n - 1, err);
     return st != PX_OK ? st : put(out, d + 1, n - 1);
   }
-  case OID_UUID: {
+  case PX_OID_UUID: {
     if (n != 16)
       return px__param_bad_format(index, err);
     static const char HEX[] = "0123456789abcdef";
@@ -378,7 +349,7 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     }
     return put(out, t, sizeof t);
   }
-  case OID_BYTEA: {
+  case PX_OID_BYTEA: {
     /* bytearecv: raw bytes → PostgreSQL's hex text, which byteain reads back. */
     static const char HEX[] = "0123456789abcdef";
     px_status st = put(out, "\\x", 2);
@@ -393,12 +364,12 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
     }
     return st;
   }
-  case OID_DATE:
-  case OID_TIME:
-  case OID_TIMETZ:
-  case OID_TIMESTAMP:
-  case OID_TIMESTAMPTZ:
-  case OID_INTERVAL:
+  case PX_OID_DATE:
+  case PX_OID_TIME:
+  case PX_OID_TIMETZ:
+  case PX_OID_TIMESTAMP:
+  case PX_OID_TIMESTAMPTZ:
+  case PX_OID_INTERVAL:
     return px__param_datetime(p->type_oid, d, n, index, out, err);
   case 0:
     pgw_error_set(err, "ERROR", "0A000",

@@ -97,7 +97,7 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
   int len;
   bool bc;
   switch (oid) {
-  case 1082: { /* date */
+  case PX_OID_DATE: { /* date */
     if (n != 4)
       return px__param_bad_format(index, err);
     int32_t days = (int32_t)(uint32_t)be(d, 4);
@@ -112,15 +112,15 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
       len += snprintf(buf + len, sizeof buf - (size_t)len, " BC");
     return put(out, buf, len);
   }
-  case 1083:   /* time */
-  case 1266: { /* timetz */
-    if (n != (oid == 1083 ? 8u : 12u))
+  case PX_OID_TIME:     /* time */
+  case PX_OID_TIMETZ: { /* timetz */
+    if (n != (oid == PX_OID_TIME ? 8u : 12u))
       return px__param_bad_format(index, err);
     int64_t usec = (int64_t)be(d, 8);
     if (usec < 0 || usec > PX__USECS_PER_DAY)
       return out_of_range(err, "22008", "time");
     len = format_clock(usec, buf, sizeof buf);
-    if (oid == 1266) {
+    if (oid == PX_OID_TIMETZ) {
       int32_t west = (int32_t)(uint32_t)be(d + 8, 4);
       if (west <= -57600 || west >= 57600) {
         pgw_error_set(err, "ERROR", "22009", "time zone displacement out of range");
@@ -130,8 +130,8 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
     }
     return put(out, buf, len);
   }
-  case 1114:   /* timestamp */
-  case 1184: { /* timestamptz */
+  case PX_OID_TIMESTAMP:     /* timestamp */
+  case PX_OID_TIMESTAMPTZ: { /* timestamptz */
     if (n != 8)
       return px__param_bad_format(index, err);
     int64_t ts = (int64_t)be(d, 8);
@@ -146,13 +146,13 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
     len = format_date(days, buf, sizeof buf, &bc);
     buf[len++] = ' ';
     len += format_clock(usec, buf + len, sizeof buf - (size_t)len);
-    if (oid == 1184)
+    if (oid == PX_OID_TIMESTAMPTZ)
       len += snprintf(buf + len, sizeof buf - (size_t)len, "+00");
     if (bc)
       len += snprintf(buf + len, sizeof buf - (size_t)len, " BC");
     return put(out, buf, len);
   }
-  case 1186: /* interval */
+  case PX_OID_INTERVAL: /* interval */
     if (n != 16)
       return px__param_bad_format(index, err);
     return interval_text(d, out);

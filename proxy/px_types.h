@@ -37,19 +37,37 @@ typedef struct px_coltype {
   px_text_kind kind;
 } px_coltype;
 
-/* OIDs redwire refers to by name elsewhere (the full table lives in px_types.c). */
+/* PostgreSQL type OIDs (pg_type.dat) redwire refers to by name elsewhere; the full table of what
+ * a Data API column becomes lives in px_types.c. */
 enum {
   PX_OID_BOOL = 16,
   PX_OID_BYTEA = 17,
+  PX_OID_CHAR = 18, /* "char", the one-byte type of catalog columns such as relkind */
+  PX_OID_NAME = 19,
   PX_OID_INT8 = 20,
   PX_OID_INT2 = 21,
   PX_OID_INT4 = 23,
   PX_OID_TEXT = 25,
+  PX_OID_OID = 26,
+  PX_OID_XID = 28,
+  PX_OID_CID = 29,
+  PX_OID_JSON = 114,
+  PX_OID_XML = 142,
   PX_OID_FLOAT4 = 700,
   PX_OID_FLOAT8 = 701,
+  PX_OID_UNKNOWN = 705,
   PX_OID_BPCHAR = 1042,
   PX_OID_VARCHAR = 1043,
+  PX_OID_DATE = 1082,
+  PX_OID_TIME = 1083,
+  PX_OID_TIMESTAMP = 1114,
+  PX_OID_TIMESTAMPTZ = 1184,
+  PX_OID_INTERVAL = 1186,
+  PX_OID_TIMETZ = 1266,
   PX_OID_NUMERIC = 1700,
+  PX_OID_UUID = 2950,
+  PX_OID_JSONB = 3802,
+  PX_OID_SUPER = 4000, /* Redshift's SUPER, as the Redshift JDBC driver defines it */
 };
 
 /*
