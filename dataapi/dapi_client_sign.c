@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "auth_sigv4.h"
+#include "dapi_http.h"
 
 #define CONTENT_TYPE  "application/x-amz-json-1.1"
 #define TARGET_PREFIX "RedshiftData."
@@ -17,23 +18,6 @@ static bool nonempty(const char *s) {
 static auth_sigv4_header hdr(const char *name, const char *value) {
   auth_sigv4_header h = {name, strlen(name), value, strlen(value)};
   return h;
-}
-
-/* Appends "Name: value" to *list; false on allocation failure (the list stays valid). */
-static bool add_line(struct curl_slist **list, const char *name, const char *value) {
-  size_t n = strlen(name) + strlen(value) + 3;
-  char *line = malloc(n);
-  if (line == NULL) {
-    return false;
-  }
-  snprintf(line, n, "%s: %s", name, value);
-  struct curl_slist *next = curl_slist_append(*list, line);
-  free(line);
-  if (next == NULL) {
-    return false;
-  }
-  *list = next;
-  return true;
 }
 
 static bool add_raw(struct curl_slist **list, const char *line) {
@@ -95,11 +79,12 @@ dapi_rc dapi_client_sign(const dapi_sign_input *in, struct curl_slist **out) {
                                       : DAPI_ECRYPTO;
   }
   struct curl_slist *list = NULL;
-  bool ok = add_line(&list, "Host", in->host) && add_line(&list, "Content-Type", CONTENT_TYPE) &&
-            add_line(&list, "X-Amz-Date", in->amz_date) &&
-            add_line(&list, "X-Amz-Target", target) &&
-            (!temp || add_line(&list, "X-Amz-Security-Token", cr->session_token)) &&
-            add_line(&list, "Authorization", authz.data) && add_raw(&list, "Expect:") &&
+  bool ok = dapi_http_header_add(&list, "Host", in->host) &&
+            dapi_http_header_add(&list, "Content-Type", CONTENT_TYPE) &&
+            dapi_http_header_add(&list, "X-Amz-Date", in->amz_date) &&
+            dapi_http_header_add(&list, "X-Amz-Target", target) &&
+            (!temp || dapi_http_header_add(&list, "X-Amz-Security-Token", cr->session_token)) &&
+            dapi_http_header_add(&list, "Authorization", authz.data) && add_raw(&list, "Expect:") &&
             add_raw(&list, "Accept:");
   auth_sigv4_buf_free(&authz);
   if (!ok) {

@@ -2,6 +2,7 @@
 #include "dapi_http.h"
 
 #include <openssl/crypto.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +170,20 @@ void dapi_http_cancel(dapi_http_req *r) {
   }
   r->easy = e;
   req_free(r);
+}
+
+bool dapi_http_header_add(struct curl_slist **list, const char *name, const char *value) {
+  size_t n = strlen(name) + strlen(value) + 3;
+  char *line = malloc(n);
+  if (line == NULL) {
+    return false;
+  }
+  snprintf(line, n, "%s: %s", name, value);
+  struct curl_slist *next = curl_slist_append(*list, line);
+  free(line);
+  if (next == NULL) {
+    return false;
+  }
+  *list = next;
+  return true;
 }

@@ -12,6 +12,7 @@
 #define REDWIRE_DAPI_HTTP_H
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "dapi_multi.h"
@@ -46,5 +47,9 @@ DAPI_MUSTCHECK dapi_rc dapi_http_start(dapi_multi *m, const dapi_http_conf *conf
 
 /* Abandons the request; `done` will not fire. Not from inside a curl callback. */
 void dapi_http_cancel(dapi_http_req *r);
+
+/* Appends the header line "Name: value" to *list; false on allocation failure (the list stays
+ * valid and owned by the caller). */
+bool dapi_http_header_add(struct curl_slist **list, const char *name, const char *value);
 
 #endif

@@ -47,22 +47,6 @@ static dapi_rc split_endpoint(const char *endpoint, char *url, size_t url_cap, c
   return rc;
 }
 
-static bool add(struct curl_slist **l, const char *name, const char *value) {
-  size_t n = strlen(name) + strlen(value) + 3;
-  char *line = malloc(n);
-  if (line == NULL) {
-    return false;
-  }
-  snprintf(line, n, "%s: %s", name, value);
-  struct curl_slist *next = curl_slist_append(*l, line);
-  free(line);
-  if (next == NULL) {
-    return false;
-  }
-  *l = next;
-  return true;
-}
-
 static void on_http(void *ctx, const dapi_http_result *r) {
   dapi_sts_call *call = ctx;
   dapi_sts_outcome o;
@@ -115,7 +99,8 @@ dapi_rc dapi_sts_start(dapi_multi *m, const dapi_sts_input *in, dapi_sts_done_fn
   }
   char amz_date[AUTH_SIGV4_AMZ_DATE_LEN + 1];
   struct curl_slist *hl = NULL;
-  bool ok = add(&hl, "Host", host) && add(&hl, "Content-Type", AUTH_STS_CONTENT_TYPE) &&
+  bool ok = dapi_http_header_add(&hl, "Host", host) &&
+            dapi_http_header_add(&hl, "Content-Type", AUTH_STS_CONTENT_TYPE) &&
             curl_slist_append(hl, "Expect:") != NULL && curl_slist_append(hl, "Accept:") != NULL;
   if (ok && in->action != AUTH_STS_ASSUME_ROLE_WITH_WEB_IDENTITY) {
     if (!auth_sigv4_format_amz_date((int64_t)time(NULL), amz_date)) {
@@ -131,10 +116,10 @@ dapi_rc dapi_sts_start(dapi_multi *m, const dapi_sts_input *in, dapi_sts_done_fn
                               .body = body.data,
                               .body_len = body.len};
     src = ok ? auth_sts_sign(&si, &authz) : AUTH_STS_EINVAL;
-    ok = src == AUTH_STS_OK && add(&hl, "X-Amz-Date", amz_date) &&
+    ok = src == AUTH_STS_OK && dapi_http_header_add(&hl, "X-Amz-Date", amz_date) &&
          (in->session_token == NULL || in->session_token[0] == '\0' ||
-          add(&hl, "X-Amz-Security-Token", in->session_token)) &&
-         add(&hl, "Authorization", authz.data);
+          dapi_http_header_add(&hl, "X-Amz-Security-Token", in->session_token)) &&
+         dapi_http_header_add(&hl, "Authorization", authz.data);
     auth_sigv4_buf_free(&authz);
     if (src == AUTH_STS_EINVAL) {
       curl_slist_free_all(hl);
