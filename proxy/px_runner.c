@@ -415,8 +415,8 @@ static void start_fetch(px_conn *c, char *next_token) {
       finish_error(c, &e);
       return;
     }
-    const char *efd = c->sess.cur[PX_PARAM_EXTRA_FLOAT_DIGITS];
-    r->sink->float_digits = efd != NULL ? atoi(efd) : 1; /* checked to -15..3 when set */
+    /* Checked to -15..3 when set; the default is PostgreSQL 15's 1. */
+    r->sink->float_digits = atoi(px_session_value(c, PX_PARAM_EXTRA_FLOAT_DIGITS));
     if (r->ext && r->opts.limit != UINT64_MAX) {
       px_sink_set_hold(r->sink, r->opts.hold_cap); /* rows past the limit, for the next Execute */
     }

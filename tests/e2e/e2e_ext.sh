@@ -51,18 +51,22 @@ calls_of row-limit "1 0 1 2"                  # resuming Executes are served fro
 calls_of pipeline-two "4 0 2 6"               # BEGIN, two statements, COMMIT at Sync
 
 # --- settings of the StartupMessage (PGTZ, PGDATESTYLE, PGOPTIONS -c) apply to the session -----
+# (extra_float_digits=0 from the startup packet is redwire's own setting: it rounds float output)
 startup_run() { # $1: rw or direct; prints the answers
   local sql=(-c "show timezone" -c "show search_path" -c "show datestyle" -c "show statement_timeout"
-    -c "select timestamptz '2024-06-12 12:00:00+00', date '2024-06-12'" -c "discard all"
+    -c "select timestamptz '2024-06-12 12:00:00+00', date '2024-06-12'"
+    -c "select float8 '0.1' + 0.2, float4 '1.1'" -c "discard all"
     -c "show timezone" -c "show search_path" -c "set timezone = 'Asia/Tokyo'" -c "reset timezone"
     -c "show timezone" -c "set search_path = public" -c "set datestyle = iso" -c "reset all"
-    -c "show search_path" -c "show datestyle" -c "reset statement_timeout" -c "show statement_timeout")
+    -c "show search_path" -c "show datestyle" -c "reset statement_timeout" -c "show statement_timeout"
+    -c "set extra_float_digits = 3" -c "select float8 '0.1' + 0.2" -c "reset extra_float_digits"
+    -c "select float8 '0.1' + 0.2, float4 '1.1'")
   if [ "$1" = rw ]; then
-    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s" \
+    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s -c extra_float_digits=0" \
       PGPASSWORD=$AWS_SECRET_ACCESS_KEY PGCONNECT_TIMEOUT=10 psql -X -A -t -h "$REDWIRE_HOST" \
       -p "$REDWIRE_PORT" -U "$AWS_ACCESS_KEY_ID" "${sql[@]}" dev
   else
-    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s" \
+    PGTZ=Europe/Berlin PGDATESTYLE=German PGOPTIONS="-c search_path=xw_s,public -c statement_timeout=5s -c extra_float_digits=0" \
       PGCONNECT_TIMEOUT=10 psql -X -A -t -h "$PGHOST_DIRECT" -p "$PGPORT_DIRECT" -U "$PGUSER_DIRECT" \
       "${sql[@]}" "$PGDATABASE_DIRECT"
   fi
