@@ -97,7 +97,7 @@ void emu_buf_truncate(emu_buf *b, size_t len) {
   b->data[len] = '\0';
 }
 
-void emu_buf_append(emu_buf *b, const void *p, size_t n) {
+void emu_buf__append_slow(emu_buf *b, const void *p, size_t n) {
   if (n == 0)
     return;
   if (!buf_has_room(b, n) && !buf_grow(b, n))
@@ -111,7 +111,7 @@ void emu_buf_puts(emu_buf *b, const char *s) {
   emu_buf_append(b, s, strlen(s));
 }
 
-void emu_buf_putc(emu_buf *b, char c) {
+void emu_buf__putc_slow(emu_buf *b, char c) {
   if (!buf_has_room(b, 1) && !buf_grow(b, 1))
     return;
   b->data[b->len++] = c;

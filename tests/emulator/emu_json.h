@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct emu_buf {
   char *data;  /* owned; NULL until the first append that needs memory */
@@ -38,10 +39,34 @@ void emu_buf_free(emu_buf *b);
 /* len = 0, failed = false; the memory is kept for reuse. */
 void emu_buf_reset(emu_buf *b);
 
-/* Raw appends. p may be NULL only when n == 0. */
-void emu_buf_append(emu_buf *b, const void *p, size_t n);
+/* Out-of-line slow paths of the inline appends below (growth, failure); not for direct use. */
+void emu_buf__append_slow(emu_buf *b, const void *p, size_t n);
+void emu_buf__putc_slow(emu_buf *b, char c);
+
+/* Raw appends. p may be NULL only when n == 0. Inline because a result page makes several per
+ * value (a million-row select makes tens of millions): when the bytes fit, an append is a bounds
+ * check, a copy and the terminating NUL; everything else goes to the slow path. n < cap - len
+ * also guarantees len + n <= max, because cap <= max + 1. */
+static inline void emu_buf_append(emu_buf *b, const void *p, size_t n) {
+  if (n != 0 && !b->failed && n < b->cap - b->len) {
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return;
+  }
+  emu_buf__append_slow(b, p, n);
+}
+
+static inline void emu_buf_putc(emu_buf *b, char c) {
+  if (!b->failed && 1 < b->cap - b->len) {
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return;
+  }
+  emu_buf__putc_slow(b, c);
+}
+
 void emu_buf_puts(emu_buf *b, const char *s);
-void emu_buf_putc(emu_buf *b, char c);
 void emu_buf_printf(emu_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Direct writing for hot paths: returns a pointer to at least n writable bytes at data + len, or

@@ -5,6 +5,9 @@
  * sessions and old statements every 200 ms, and shuts down cleanly on SIGINT/SIGTERM.
  */
 #include <errno.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,23 @@ static bool write_port_file(const char *path, uint16_t port) {
   return ok;
 }
 
+/* A million-row result is a PGresult of ~150 MB built by libpq in 2 KiB blocks on a runner thread.
+ * With glibc's defaults each thread's arena grows its heap a page at a time (one mprotect per
+ * few blocks, tens of thousands per query) and gives the memory back after every query, so the
+ * next one faults it all in again: a third of the emulator's CPU for a big select. One arena
+ * grown in 16 MiB steps, trimmed only above 256 MiB free, and page buffers taken from the heap
+ * rather than from fresh mmaps make that cost vanish. Only the allocator's tuning changes. */
+static void tune_malloc(void) {
+#if defined(__GLIBC__)
+  mallopt(M_ARENA_MAX, 1);
+  mallopt(M_TOP_PAD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
+  tune_malloc();
   emu_config cfg;
   char err[1024];
   emu_config_rc rc = emu_config_parse(argc, argv, &cfg, err, sizeof err);

@@ -144,6 +144,22 @@ int64_t emu_result_json_records(const emu_result *r, emu_buf *out, int64_t first
   size_t start = out->len;
   char scratch[EMU_CANNED_SCRATCH];
   int64_t row = first;
+  /* Take the page's memory once, not in a dozen doublings: about what its rows need (their text
+   * plus ~32 bytes of Field per value), never much more than max_bytes. Only when the cap
+   * allows it, since a reservation beyond the cap would fail the whole answer. */
+  if (r->nrows > first) {
+    int64_t rows = r->nrows - first;
+    if ((uint64_t)rows > max_rows) {
+      rows = (int64_t)max_rows;
+    }
+    double per_row = (double)r->text_bytes / (double)r->nrows + 32.0 * (double)r->ncols + 4.0;
+    double est = per_row * (double)rows + 1024.0;
+    double cap = (double)max_bytes + (64u << 10);
+    size_t want = (size_t)(est < cap ? est : cap);
+    if (want < out->max - out->len) {
+      emu_buf_reserve(out, want);
+    }
+  }
   emu_buf_putc(out, '[');
   while (row < r->nrows && (size_t)(row - first) < max_rows) {
     size_t row_start = out->len;
@@ -155,7 +171,14 @@ int64_t emu_result_json_records(const emu_result *r, emu_buf *out, int64_t first
       const char *v;
       size_t len;
       bool is_null;
-      emu_result_cell(r, row, col, scratch, &v, &len, &is_null);
+      if (r->pg != NULL) {
+        /* emu_result_cell's three libpq calls cut to two: only an empty value can be NULL. */
+        v = PQgetvalue(r->pg, (int)row, (int)col);
+        len = (size_t)PQgetlength(r->pg, (int)row, (int)col);
+        is_null = len == 0 && PQgetisnull(r->pg, (int)row, (int)col) != 0;
+      } else {
+        emu_result_cell(r, row, col, scratch, &v, &len, &is_null);
+      }
       if (col > 0) {
         emu_buf_putc(out, ',');
       }

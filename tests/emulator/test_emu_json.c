@@ -160,6 +160,44 @@ static void test_buf_reserve_commit_truncate(void **state) {
   emu_buf_free(&b);
 }
 
+/* The inline appends' fast path ends where the NUL's byte begins: an append that fills the
+ * memory exactly stays in place, one byte more grows it, and either way the bytes and the NUL
+ * are right; at the cap, the same boundary sets failed instead. */
+static void test_buf_inline_append_at_capacity_edge(void **state) {
+  (void)state;
+  emu_buf b;
+  emu_buf_init(&b, BIG);
+  assert_non_null(emu_buf_reserve(&b, 10));
+  size_t cap = b.cap;
+  char fill[4096];
+  memset(fill, 'f', sizeof fill);
+  assert_true(cap - 1 <= sizeof fill);
+  emu_buf_append(&b, fill, cap - 2);
+  emu_buf_putc(&b, 'p');
+  assert_int_equal(b.cap, cap); /* exactly full: no growth */
+  assert_int_equal(b.len, cap - 1);
+  assert_int_equal(b.data[b.len], '\0');
+  emu_buf_putc(&b, 'q');
+  assert_true(b.cap > cap);
+  emu_buf_append(&b, "rs", 2);
+  assert_false(b.failed);
+  assert_int_equal(b.len, cap + 2);
+  assert_memory_equal(b.data + cap - 2, "pqrs", 4);
+  assert_int_equal(b.data[b.len], '\0');
+  emu_buf_free(&b);
+
+  emu_buf_init(&b, 8);
+  emu_buf_append(&b, "1234567", 7);
+  emu_buf_putc(&b, '8'); /* len == max: still fits */
+  assert_false(b.failed);
+  emu_buf_putc(&b, '9');
+  assert_true(b.failed);
+  emu_buf_append(&b, "x", 1); /* sticky */
+  assert_int_equal(b.len, 8);
+  assert_string_equal(b.data, "12345678");
+  emu_buf_free(&b);
+}
+
 static void test_buf_huge_max_is_clamped(void **state) {
   (void)state;
   emu_buf b;
@@ -283,6 +321,67 @@ static void test_str_special_at_every_offset(void **state) {
                    specials[s].out, (int)(24 - pos), "zzzzzzzzzzzzzzzzzzzzzzzz");
       assert_true(w > 0 && (size_t)w < sizeof expect);
       check_str(in, n, expect);
+    }
+  }
+}
+
+/* Two special units (one of every escape class, valid multi-byte UTF-8 and an ill-formed byte)
+ * at every offset across the 8-byte fast path and every gap between them, from 0 (adjacent) to
+ * past a word: each plain run between, before and after them must be copied exactly once, the
+ * special units escaped in place, whatever the buffer held before (the appends go behind an
+ * existing prefix, and the buffer starts small so that growth hits the run copies too). */
+static void test_str_two_specials_at_run_boundaries(void **state) {
+  (void)state;
+  static const struct {
+    const char *in;
+    size_t n;
+    const char *out;
+  } units[] = {
+      {"\"", 1, "\\\""},
+      {"\\", 1, "\\\\"},
+      {"\b", 1, "\\b"},
+      {"\f", 1, "\\f"},
+      {"\n", 1, "\\n"},
+      {"\r", 1, "\\r"},
+      {"\t", 1, "\\t"},
+      {"\0", 1, "\\u0000"},
+      {"\x1f", 1, "\\u001f"},
+      {"\xc3\xa9", 2, "\xc3\xa9"},
+      {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"},
+      {"\xff", 1, "\\ufffd"},
+      {"\xe2\x82", 2, "\\ufffd"}, /* truncated: one subpart */
+  };
+  const size_t nunits = sizeof units / sizeof units[0];
+  for (size_t a = 0; a < nunits; a++) {
+    for (size_t z = 0; z < nunits; z++) {
+      for (size_t pos = 0; pos <= 17; pos++) {
+        for (size_t gap = 0; gap <= 10; gap++) {
+          char in[64], expect[128];
+          size_t n = 0, e = 0;
+          expect[e++] = '"';
+          memset(in + n, 'a', pos), n += pos;
+          memset(expect + e, 'a', pos), e += pos;
+          memcpy(in + n, units[a].in, units[a].n), n += units[a].n;
+          memcpy(expect + e, units[a].out, strlen(units[a].out)), e += strlen(units[a].out);
+          memset(in + n, 'b', gap), n += gap;
+          memset(expect + e, 'b', gap), e += gap;
+          memcpy(in + n, units[z].in, units[z].n), n += units[z].n;
+          memcpy(expect + e, units[z].out, strlen(units[z].out)), e += strlen(units[z].out);
+          memset(in + n, 'c', 9), n += 9;
+          memset(expect + e, 'c', 9), e += 9;
+          expect[e++] = '"';
+          emu_buf b;
+          emu_buf_init(&b, BIG);
+          emu_buf_puts(&b, "x:");
+          emu_json_str(&b, in, n);
+          assert_false(b.failed);
+          assert_int_equal(b.len, 2 + e);
+          assert_memory_equal(b.data, "x:", 2);
+          assert_memory_equal(b.data + 2, expect, e);
+          assert_int_equal(b.data[b.len], '\0');
+          emu_buf_free(&b);
+        }
+      }
     }
   }
 }
@@ -480,12 +579,14 @@ int main(void) {
       cmocka_unit_test(test_buf_cap_sets_sticky_failure),
       cmocka_unit_test(test_buf_cap_zero_and_printf_overflow),
       cmocka_unit_test(test_buf_reserve_commit_truncate),
+      cmocka_unit_test(test_buf_inline_append_at_capacity_edge),
       cmocka_unit_test(test_buf_huge_max_is_clamped),
       cmocka_unit_test(test_str_plain_and_specials),
       cmocka_unit_test(test_str_every_control_char),
       cmocka_unit_test(test_str_valid_utf8_passes),
       cmocka_unit_test(test_str_invalid_utf8_replaced),
       cmocka_unit_test(test_str_special_at_every_offset),
+      cmocka_unit_test(test_str_two_specials_at_run_boundaries),
       cmocka_unit_test(test_str_escapes_grow_past_reservation),
       cmocka_unit_test(test_str_cstr),
       cmocka_unit_test(test_int_limits),
