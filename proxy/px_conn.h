@@ -129,12 +129,19 @@ typedef struct px_runner {
 } px_runner;
 
 /* The session settings of a connection (px_session.h, px_session_conn.c). */
-typedef struct px_sess {
-  char *cur[PX_PARAM_COUNT];  /* owned; the current value of each known setting */
-  char *sent[PX_PARAM_COUNT]; /* owned; what the client last got in ParameterStatus */
-  char *startup_app;          /* owned; application_name of the StartupMessage (RESET, DISCARD) */
-  char *startup_efd;          /* owned; extra_float_digits of the StartupMessage, or NULL */
+/* Per-setting values that differ from their defaults; a NULL entry stands for the default. */
+typedef struct px_sess_vals {
+  char *cur[PX_PARAM_COUNT];         /* owned; the current value of each known setting */
+  char *sent[PX_PARAM_COUNT];        /* owned; what the client last got in ParameterStatus */
   char *startup_val[PX_PARAM_COUNT]; /* owned; service settings of the StartupMessage, or NULL */
+} px_sess_vals;
+
+typedef struct px_sess {
+  /* owned; allocated on the first value that is not a default, so that an idle client that never
+   * changed a setting holds none of these arrays (bench/run idle-memory) */
+  px_sess_vals *v;
+  char *startup_app;   /* owned; application_name of the StartupMessage (RESET, DISCARD) */
+  char *startup_efd;   /* owned; extra_float_digits of the StartupMessage, or NULL */
   char *startup_sql;   /* owned; applies the StartupMessage's service settings on a new Data API
                         * session (SELECT set_config(...), ...), NULL when there are none */
   char *startup_names; /* owned; their names, lower-cased, each followed by a ',' */

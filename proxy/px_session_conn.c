@@ -43,7 +43,16 @@ static const char *default_of(const px_conn *c, px_param_id id);
  * setting holds no copies (24 of them per idle client would double its memory; bench/run
  * idle-memory). */
 static const char *cur_of(const px_conn *c, px_param_id id) {
-  return c->sess.cur[id] != NULL ? c->sess.cur[id] : default_of(c, id);
+  const char *v = c->sess.v != NULL ? c->sess.v->cur[id] : NULL;
+  return v != NULL ? v : default_of(c, id);
+}
+
+/* The value arrays, allocated on first need; NULL when out of memory. */
+static px_sess_vals *vals(px_conn *c) {
+  if (c->sess.v == NULL) {
+    c->sess.v = calloc(1, sizeof *c->sess.v);
+  }
+  return c->sess.v;
 }
 
 const char *px_session_value(const px_conn *c, px_param_id id) {
@@ -54,16 +63,19 @@ const char *px_session_value(const px_conn *c, px_param_id id) {
  * stays). */
 static bool set_cur(px_conn *c, px_param_id id, const char *v) {
   if (strcmp(v, default_of(c, id)) == 0) {
-    free(c->sess.cur[id]);
-    c->sess.cur[id] = NULL;
+    if (c->sess.v != NULL) {
+      free(c->sess.v->cur[id]);
+      c->sess.v->cur[id] = NULL;
+    }
     return true;
   }
-  char *d = strdup(v);
+  px_sess_vals *sv = vals(c);
+  char *d = sv != NULL ? strdup(v) : NULL;
   if (d == NULL) {
     return false;
   }
-  free(c->sess.cur[id]);
-  c->sess.cur[id] = d;
+  free(sv->cur[id]);
+  sv->cur[id] = d;
   return true;
 }
 
@@ -72,8 +84,8 @@ static const char *base_default(const px_conn *c, px_param_id id);
 
 /* The value a setting has in a fresh session: the StartupMessage's, else the built-in one. */
 static const char *default_of(const px_conn *c, px_param_id id) {
-  if (id >= 0 && id < PX_PARAM_COUNT && c->sess.startup_val[id] != NULL) {
-    return c->sess.startup_val[id];
+  if (id >= 0 && id < PX_PARAM_COUNT && c->sess.v != NULL && c->sess.v->startup_val[id] != NULL) {
+    return c->sess.v->startup_val[id];
   }
   return base_default(c, id);
 }
@@ -173,9 +185,13 @@ static void add_startup_setting(px_conn *c, const char *name, const char *value)
   }
   if (id == PX_PARAM_DATESTYLE || id == PX_PARAM_TIMEZONE || id == PX_PARAM_INTERVALSTYLE ||
       id == PX_PARAM_STANDARD_CONFORMING_STRINGS) {
+    px_sess_vals *sv = vals(c);
+    if (sv == NULL) {
+      return; /* out of memory: the setting is not applied */
+    }
     char *d = shown != NULL ? strdup(shown) : NULL;
-    free(c->sess.startup_val[id]);
-    c->sess.startup_val[id] = d; /* reported at login, restored by RESET / DISCARD ALL */
+    free(sv->startup_val[id]);
+    sv->startup_val[id] = d; /* reported at login, restored by RESET / DISCARD ALL */
   }
   const char *sep = c->sess.startup_sql == NULL ? "SELECT " : ", ";
   size_t old = c->sess.startup_sql != NULL ? strlen(c->sess.startup_sql) : 0;
@@ -294,26 +310,25 @@ bool px_session_start(px_conn *c) {
   /* application_name's default is the StartupMessage's, which c->app_name keeps. */
   free(c->sess.startup_app);
   c->sess.startup_app = NULL;
-  for (int i = 0; i < PX_PARAM_COUNT; i++) {
+  for (int i = 0; c->sess.v != NULL && i < PX_PARAM_COUNT; i++) {
     /* Every setting at its default, and login reports every one of them: all NULL. */
-    free(c->sess.cur[i]);
-    free(c->sess.sent[i]);
-    c->sess.cur[i] = NULL;
-    c->sess.sent[i] = NULL;
+    free(c->sess.v->cur[i]);
+    free(c->sess.v->sent[i]);
+    c->sess.v->cur[i] = NULL;
+    c->sess.v->sent[i] = NULL;
   }
   return true;
 }
 
 void px_session_free(px_conn *c) {
-  for (int i = 0; i < PX_PARAM_COUNT; i++) {
-    free(c->sess.cur[i]);
-    free(c->sess.sent[i]);
+  for (int i = 0; c->sess.v != NULL && i < PX_PARAM_COUNT; i++) {
+    free(c->sess.v->cur[i]);
+    free(c->sess.v->sent[i]);
+    free(c->sess.v->startup_val[i]);
   }
+  free(c->sess.v);
   free(c->sess.startup_app);
   free(c->sess.startup_efd);
-  for (int i = 0; i < PX_PARAM_COUNT; i++) {
-    free(c->sess.startup_val[i]);
-  }
   free(c->sess.startup_sql);
   free(c->sess.startup_names);
   memset(&c->sess, 0, sizeof(c->sess));
@@ -323,15 +338,16 @@ void px_session_report(px_conn *c, pgw_wr *w) {
   for (int i = 0; i < PX_PARAM_COUNT; i++) {
     px_param_id id = (px_param_id)i;
     const char *cur = cur_of(c, id);
-    const char *sent = c->sess.sent[i] != NULL ? c->sess.sent[i] : default_of(c, id);
+    px_sess_vals *sv = c->sess.v;
+    const char *sent = sv != NULL && sv->sent[i] != NULL ? sv->sent[i] : default_of(c, id);
     if (!reported(id) || strcmp(cur, sent) == 0) {
-      continue;
+      continue; /* also when sv is NULL: every value is its default, as sent at login */
     }
     pgw_enc_parameter_status(w, px_param_name(id), cur);
-    char *d = c->sess.cur[i] != NULL ? strdup(cur) : NULL; /* NULL: the default was sent */
-    if (d != NULL || c->sess.cur[i] == NULL) {
-      free(c->sess.sent[i]);
-      c->sess.sent[i] = d;
+    char *d = sv->cur[i] != NULL ? strdup(cur) : NULL; /* NULL: the default was sent */
+    if (d != NULL || sv->cur[i] == NULL) {
+      free(sv->sent[i]);
+      sv->sent[i] = d;
     }
   }
 }
