@@ -87,6 +87,7 @@ static void conn_free(px_conn *c) {
     free(c->tls);
   }
   px_ext_free(c);
+  free(c->work);
   px_session_free(c);
   pgw_buf_free(&c->in);
   pgw_buf_free(&c->out);
@@ -101,6 +102,18 @@ static void conn_free(px_conn *c) {
   px_settings_unref(c->set);
   px_server_conn_freed(srv, c);
   free(c);
+}
+
+px_work *px_conn_work(px_conn *c) {
+  if (c->work == NULL) {
+    c->work = calloc(1, sizeof(*c->work));
+    if (c->work == NULL) {
+      pgw_error e;
+      pgw_error_set(&e, "FATAL", "53200", "out of memory");
+      px_conn_fatal(c, &e);
+    }
+  }
+  return c->work;
 }
 
 void px_conn_maybe_free(px_conn *c) {

@@ -177,6 +177,16 @@ typedef struct px_query {
   bool api_called;  /* some statement of this Query reached the Data API */
 } px_query;
 
+/* What a connection needs only once it sends statements: the simple-Query driver, the extended
+ * protocol's statements and portals, and the statement runner. Allocated on the first message
+ * after login, so that a client that logs in and stays idle holds none of it (bench/run
+ * idle-memory); kept until the connection is freed. */
+typedef struct px_work {
+  px_query q;
+  px_ext ext;
+  px_runner run;
+} px_work;
+
 struct px_conn {
   uv_tcp_t tcp;         /* embedded; tcp.data == this */
   uv_timer_t *timer;    /* owned; only while a timeout is armed (px_conn_timer_start) */
@@ -211,10 +221,8 @@ struct px_conn {
   px_api *api;            /* reference, from login on */
   dapi_target target;     /* strings borrowed from set and database */
   char *session_id;       /* owned; the Data API session, NULL before the first statement */
-  px_query q;
-  px_ext ext;
   px_sess sess;
-  px_runner run;
+  px_work *work; /* owned; NULL until the first message after login (px_conn_work) */
 };
 
 /* Accepts a pending connection on the server's listener (called from its connection_cb). */
@@ -266,6 +274,9 @@ PX_MUSTCHECK px_status px_conn_start_tls(px_conn *c, bool direct);
 void px_conn_maybe_free(px_conn *c);
 
 const conf_settings *px_conn_conf(const px_conn *c);
+
+/* c->work, allocated on first use; NULL (after queueing a FATAL) when out of memory. */
+px_work *px_conn_work(px_conn *c);
 
 /* ---- px_farewell.c ---- */
 /* Called once the closing connection is unreferenced: when its Data API session may hold a

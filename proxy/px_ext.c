@@ -35,7 +35,7 @@ static void ext_error(px_conn *c, const pgw_error *e) {
     return;
   }
   c->skip_to_sync = true;
-  c->ext.failed = true;
+  c->work->ext.failed = true;
   c->txn = px_txn_after_error(c->txn);
 }
 
@@ -326,8 +326,8 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
   if (s->name[0] == '\0') {
     px_ext__drop_stmt(c, ""); /* the unnamed statement is replaced */
   }
-  s->next = c->ext.stmts;
-  c->ext.stmts = s;
+  s->next = c->work->ext.stmts;
+  c->work->ext.stmts = s;
   send_simple(c, '1');
 }
 
@@ -489,8 +489,8 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
   if (p->name[0] == '\0') {
     px_ext__drop_portal(c, ""); /* the unnamed portal is replaced */
   }
-  p->next = c->ext.portals;
-  c->ext.portals = p;
+  p->next = c->work->ext.portals;
+  c->work->ext.portals = p;
   send_simple(c, '2');
 }
 
@@ -504,7 +504,7 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
 static size_t hold_budget(const px_conn *c, const px_ext_portal *p) {
   size_t budget = (size_t)px_conn_conf(c)->redwire.max_message_size / 2;
   budget = budget < PX_EXT_HOLD_MAX ? budget : PX_EXT_HOLD_MAX;
-  for (const px_ext_portal *q = c->ext.portals; q != NULL; q = q->next) {
+  for (const px_ext_portal *q = c->work->ext.portals; q != NULL; q = q->next) {
     size_t used = q != p ? pgw_buf_len(&q->held) : 0;
     budget = used < budget ? budget - used : 0;
   }
@@ -512,7 +512,7 @@ static size_t hold_budget(const px_conn *c, const px_ext_portal *p) {
 }
 
 static void start_run(px_conn *c, px_ext_portal *p, bool send_rowdesc, uint64_t limit) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   pgw_error e;
   px_run_opts o = {.send_rowdesc = send_rowdesc,
                    .limit = limit,
@@ -570,7 +570,7 @@ static uint64_t serve_held(px_conn *c, px_ext_portal *p, uint64_t limit) {
  * transaction rules. m is the message being handled (for the lookahead). */
 static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send_rowdesc,
                        uint64_t limit) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   pgw_error e;
   x->as_rollback = false;
   x->limit = limit;
@@ -701,8 +701,8 @@ static void describe_portal(px_conn *c, const pgw_msg *m, const char *name) {
     return;
   }
   int32_t max_rows = 0;
-  c->ext.fused = execute_follows(c, m, name, &max_rows);
-  if (c->ext.fused) {
+  c->work->ext.fused = execute_follows(c, m, name, &max_rows);
+  if (c->work->ext.fused) {
     /* Describe + Execute in one run: RowDescription, the rows, the completion. */
     run_portal(c, p, m, true, limit_of(max_rows));
   } else {
@@ -758,7 +758,7 @@ static char *zero_row_form(const px_ext_stmt *s, bool *wrappable, pgw_error *e) 
 /* Runs a zero-row form q (copied) for its columns, which the sink sends as RowDescription and
  * px_ext_stmt_done keeps in *cols. */
 static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   pgw_error e;
   x->step = PX_EXT_DESCRIBE_S;
   x->dcols = cols;
@@ -878,7 +878,7 @@ static void on_execute(px_conn *c, const pgw_msg *m) {
     p->pending_rows = 0;
     return;
   }
-  c->ext.fused = false;
+  c->work->ext.fused = false;
   run_portal(c, p, m, false, limit_of(ex.max_rows));
 }
 
@@ -900,7 +900,7 @@ static void on_close(px_conn *c, const pgw_msg *m) {
 }
 
 static void sync_end(px_conn *c) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   x->step = PX_EXT_NONE;
   x->imp = PX_IMPLICIT_NONE;
   x->failed = false;
@@ -912,7 +912,7 @@ static void sync_end(px_conn *c) {
 }
 
 void px_ext_sync(px_conn *c) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   c->skip_to_sync = false;
   if (x->imp != PX_IMPLICIT_OPEN) {
     sync_end(c);
@@ -988,7 +988,7 @@ static bool portal_ran(px_conn *c, px_ext_portal *p, const px_outcome *o) {
 }
 
 static void execute_done(px_conn *c, px_outcome *o, bool describe) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   px_ext_portal *p = x->cur;
   uint64_t pre = x->pre_rows;
   x->pre_rows = 0;
@@ -1041,7 +1041,7 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
 }
 
 void px_ext_stmt_done(px_conn *c, px_outcome *o) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   if (o->kind == PX_OUT_FATAL) {
     px_conn_fatal(c, &o->err);
     return;

@@ -66,7 +66,7 @@ void px_ext__portal_free(px_ext_portal *p) {
 }
 
 px_ext_stmt *px_ext__find_stmt(px_conn *c, const char *name) {
-  for (px_ext_stmt *s = c->ext.stmts; s != NULL; s = s->next) {
+  for (px_ext_stmt *s = c->work->ext.stmts; s != NULL; s = s->next) {
     if (strcmp(s->name, name) == 0) {
       return s;
     }
@@ -75,7 +75,7 @@ px_ext_stmt *px_ext__find_stmt(px_conn *c, const char *name) {
 }
 
 px_ext_portal *px_ext__find_portal(px_conn *c, const char *name) {
-  for (px_ext_portal *p = c->ext.portals; p != NULL; p = p->next) {
+  for (px_ext_portal *p = c->work->ext.portals; p != NULL; p = p->next) {
     if (strcmp(p->name, name) == 0) {
       return p;
     }
@@ -84,7 +84,7 @@ px_ext_portal *px_ext__find_portal(px_conn *c, const char *name) {
 }
 
 void px_ext__drop_stmt(px_conn *c, const char *name) {
-  for (px_ext_stmt **pp = &c->ext.stmts; *pp != NULL; pp = &(*pp)->next) {
+  for (px_ext_stmt **pp = &c->work->ext.stmts; *pp != NULL; pp = &(*pp)->next) {
     if (strcmp((*pp)->name, name) == 0) {
       px_ext_stmt *s = *pp;
       *pp = s->next;
@@ -95,7 +95,7 @@ void px_ext__drop_stmt(px_conn *c, const char *name) {
 }
 
 void px_ext__drop_portal(px_conn *c, const char *name) {
-  for (px_ext_portal **pp = &c->ext.portals; *pp != NULL; pp = &(*pp)->next) {
+  for (px_ext_portal **pp = &c->work->ext.portals; *pp != NULL; pp = &(*pp)->next) {
     if (strcmp((*pp)->name, name) == 0) {
       px_ext_portal *p = *pp;
       *pp = p->next;
@@ -107,22 +107,25 @@ void px_ext__drop_portal(px_conn *c, const char *name) {
 
 /* The transaction ended: its portals end with it (PostgreSQL's AtCommit_Portals / AtAbort). */
 void px_ext__drop_portals(px_conn *c) {
-  while (c->ext.portals != NULL) {
-    px_ext_portal *p = c->ext.portals;
-    c->ext.portals = p->next;
+  while (c->work->ext.portals != NULL) {
+    px_ext_portal *p = c->work->ext.portals;
+    c->work->ext.portals = p->next;
     px_ext__portal_free(p);
   }
 }
 
 void px_ext_free(px_conn *c) {
+  if (c->work == NULL) {
+    return;
+  }
   px_ext__drop_portals(c);
   px_ext_cursor_closed(c, NULL);
-  while (c->ext.stmts != NULL) {
-    px_ext_stmt *s = c->ext.stmts;
-    c->ext.stmts = s->next;
+  while (c->work->ext.stmts != NULL) {
+    px_ext_stmt *s = c->work->ext.stmts;
+    c->work->ext.stmts = s->next;
     px_ext__stmt_free(s);
   }
-  memset(&c->ext, 0, sizeof(c->ext));
+  memset(&c->work->ext, 0, sizeof(c->work->ext));
 }
 
 static void cursor_free(px_ext_cursor *k) {
@@ -133,7 +136,7 @@ static void cursor_free(px_ext_cursor *k) {
 }
 
 px_ext_cursor *px_ext__find_cursor(px_conn *c, const char *name) {
-  for (px_ext_cursor *k = c->ext.cursors; k != NULL; k = k->next) {
+  for (px_ext_cursor *k = c->work->ext.cursors; k != NULL; k = k->next) {
     if (strcmp(k->name, name) == 0) {
       return k;
     }
@@ -142,7 +145,7 @@ px_ext_cursor *px_ext__find_cursor(px_conn *c, const char *name) {
 }
 
 void px_ext_cursor_closed(px_conn *c, const char *name) {
-  for (px_ext_cursor **pp = &c->ext.cursors; *pp != NULL;) {
+  for (px_ext_cursor **pp = &c->work->ext.cursors; *pp != NULL;) {
     if (name == NULL || strcmp((*pp)->name, name) == 0) {
       px_ext_cursor *k = *pp;
       *pp = k->next;
@@ -169,15 +172,15 @@ void px_ext_cursor_declared(px_conn *c, const char *name, const char *query, siz
   memcpy(k->describe_sql, pre, sizeof pre - 1);
   memcpy(k->describe_sql + sizeof pre - 1, query, len);
   memcpy(k->describe_sql + sizeof pre - 1 + len, post, sizeof post);
-  k->next = c->ext.cursors;
-  c->ext.cursors = k;
+  k->next = c->work->ext.cursors;
+  c->work->ext.cursors = k;
 }
 
 bool px_ext_deallocate(px_conn *c, const char *name) {
   if (name == NULL) {
-    while (c->ext.stmts != NULL) {
-      px_ext_stmt *s = c->ext.stmts;
-      c->ext.stmts = s->next;
+    while (c->work->ext.stmts != NULL) {
+      px_ext_stmt *s = c->work->ext.stmts;
+      c->work->ext.stmts = s->next;
       px_ext__stmt_free(s);
     }
     return true;
@@ -190,7 +193,7 @@ bool px_ext_deallocate(px_conn *c, const char *name) {
 }
 
 void px_ext_discard(px_conn *c) {
-  px_ext *x = &c->ext;
+  px_ext *x = &c->work->ext;
   for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
     if (*pp != x->cur) {
       px_ext_portal *q = *pp;

@@ -35,7 +35,8 @@ typedef struct farewell {
 } farewell;
 
 static bool may_hold_transaction(const px_conn *c) {
-  return c->txn != PGW_TXN_IDLE || c->q.imp == PX_IMPLICIT_OPEN || c->ext.imp == PX_IMPLICIT_OPEN;
+  return c->txn != PGW_TXN_IDLE || (c->work != NULL && (c->work->q.imp == PX_IMPLICIT_OPEN ||
+                                                        c->work->ext.imp == PX_IMPLICIT_OPEN));
 }
 
 static void on_timer_closed(uv_handle_t *h) {

@@ -27,7 +27,10 @@
 static void query_end(px_conn *c);
 
 void px_query_free(px_conn *c) {
-  px_query *q = &c->q;
+  if (c->work == NULL) {
+    return;
+  }
+  px_query *q = &c->work->q;
   free(q->sql);
   free(q->stmts);
   free(q->cmds);
@@ -37,7 +40,7 @@ void px_query_free(px_conn *c) {
 /* A statement (or the whole string) failed: report it; an implicit block open on the service
  * is rolled back, an explicit block becomes failed; the rest of the string is skipped. */
 static void stmt_error(px_conn *c, const pgw_error *e) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   if (!px_conn_send_error(c, e)) {
     return;
   }
@@ -56,7 +59,7 @@ static bool send_warning(px_conn *c, const char *sqlstate, const char *message) 
 }
 
 static void command_complete(px_conn *c, const px_outcome *o) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   const pgw_sql_cmd *cmd = &q->cmds[q->cur];
   char tag[PGW_TAG_MAX + 24];
   if (q->as_rollback) {
@@ -88,7 +91,7 @@ static void command_complete(px_conn *c, const px_outcome *o) {
 
 /* Sends statement cur as planned; true when it is now in flight (its outcome comes later). */
 static bool run_statement(px_conn *c) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   const pgw_sql_cmd *cmd = &q->cmds[q->cur];
   const pgw_sql_stmt *st = &q->stmts[q->cur];
   pgw_error e;
@@ -128,7 +131,7 @@ static bool run_statement(px_conn *c) {
 
 /* BEGIN / COMMIT / ROLLBACK of the implicit block: no output of their own. */
 static bool run_internal(px_conn *c, const char *sql) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   pgw_error e;
   bool allow_new = !q->api_called && c->txn == PGW_TXN_IDLE;
   if (px_runner_start(c, sql, strlen(sql), 0, allow_new, false, &e) != PX_OK) {
@@ -143,7 +146,7 @@ static bool run_internal(px_conn *c, const char *sql) {
 
 /* Plans statement cur (px_txn_plan_stmt) and starts it; true when a call is now in flight. */
 static bool start_statement(px_conn *c) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   px_txn_plan p = px_txn_plan_stmt(c->txn, q->imp, q->cmds, q->n, q->cur);
   q->imp = p.implicit;
   q->as_rollback = p.action == PX_PLAN_RUN_AS_ROLLBACK;
@@ -179,7 +182,7 @@ static bool start_statement(px_conn *c) {
 
 /* Moves the query on until a statement is in flight or the query is over. */
 static void advance(px_conn *c) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   while (c->state == PX_CONN_BUSY) {
     switch (q->step) {
     case PX_Q_BEGIN: /* only entered from start_statement */
@@ -212,7 +215,7 @@ static void advance(px_conn *c) {
 }
 
 void px_query_stmt_done(px_conn *c, px_outcome *o) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   if (o->kind == PX_OUT_FATAL) {
     px_conn_fatal(c, &o->err);
     return;
@@ -266,7 +269,7 @@ static void query_end(px_conn *c) {
 }
 
 static bool split(px_conn *c, pgw_error *e) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   size_t cap = 16;
   for (;;) {
     pgw_sql_stmt *stmts = realloc(q->stmts, cap * sizeof(*stmts));
@@ -293,7 +296,7 @@ static bool split(px_conn *c, pgw_error *e) {
 }
 
 static void start_query(px_conn *c, const char *sql, size_t len) {
-  px_query *q = &c->q;
+  px_query *q = &c->work->q;
   px_query_free(c);
   pgw_error e;
   q->sql = malloc(len + 1);
@@ -358,6 +361,9 @@ void px_query_on_message(px_conn *c, const pgw_msg *m) {
   if (m->type == PGW_FE_TERMINATE) {
     px_conn_close(c, "client sent Terminate");
     return;
+  }
+  if (px_conn_work(c) == NULL) {
+    return; /* out of memory: a FATAL is on its way */
   }
   if (c->skip_to_sync) {
     if (m->type == PGW_FE_SYNC) {

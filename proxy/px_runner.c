@@ -59,7 +59,7 @@ static bool abandoned(const px_conn *c) {
 }
 
 static void finish(px_conn *c, px_outcome *o) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if (r->timer_on) {
     px_conn_timer_stop(c);
     r->timer_on = false;
@@ -118,7 +118,7 @@ static void finish_error(px_conn *c, const pgw_error *e) {
 
 static void finish_cancelled(px_conn *c) {
   pgw_error e;
-  switch (c->run.cancel) {
+  switch (c->work->run.cancel) {
   case PX_CANCEL_TIMEOUT:
     pgw_error_set(&e, "ERROR", "57014", "canceling statement due to statement timeout");
     break;
@@ -144,7 +144,7 @@ static void finish_cancelled(px_conn *c) {
 static void api_failure(px_conn *c, dapi_op op, const dapi_call_outcome *o) {
   const dapi_error *de = &o->error;
   pgw_error e;
-  if (o->rc == DAPI_ECANCELLED && c->run.cancel != PX_CANCEL_NONE) {
+  if (o->rc == DAPI_ECANCELLED && c->work->run.cancel != PX_CANCEL_NONE) {
     finish_cancelled(c);
     return;
   }
@@ -244,7 +244,7 @@ static void on_probe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   uint64_t gen = pc->gen;
   free(pc);
   c->pending_calls--;
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if (gen == r->gen) {
     r->probing = false;
   }
@@ -265,7 +265,7 @@ static void on_probe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
 }
 
 static void fill_execute(const px_conn *c, dapi_execute_input *in, int wait) {
-  const px_runner *r = &c->run;
+  const px_runner *r = &c->work->run;
   memset(in, 0, sizeof(*in));
   in->sql = r->sql;
   in->params = r->n_params > 0 ? r->params : NULL;
@@ -282,7 +282,7 @@ static void fill_execute(const px_conn *c, dapi_execute_input *in, int wait) {
 }
 
 static void start_probe(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   probe_ctx *pc = malloc(sizeof(*pc));
   if (pc == NULL) {
     PX_LOG_ERROR(&c->srv->log, c->id, "out of memory: cannot cancel the statement");
@@ -305,7 +305,7 @@ static void start_probe(px_conn *c) {
 
 /* Cancels the statement on the service: at once when its Id is known, else via the probe. */
 static void send_cancel(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if (r->cancel_sent) {
     return;
   }
@@ -320,7 +320,10 @@ static void send_cancel(px_conn *c) {
 }
 
 void px_runner_cancel(px_conn *c, px_cancel_reason why) {
-  px_runner *r = &c->run;
+  if (c->work == NULL) {
+    return; /* never ran a statement */
+  }
+  px_runner *r = &c->work->run;
   if (r->phase == PX_RUN_NONE) {
     return;
   }
@@ -350,7 +353,7 @@ void px_runner_detach(px_conn *c) {
 static void on_statement_timeout(uv_timer_t *t) {
   px_conn *c = t->data;
   px_conn_timer_stop(c);
-  c->run.timer_on = false;
+  c->work->run.timer_on = false;
   PX_LOG_INFO(&c->srv->log, c->id, "statement_timeout reached");
   px_runner_cancel(c, PX_CANCEL_TIMEOUT);
 }
@@ -359,7 +362,7 @@ static void on_statement_timeout(uv_timer_t *t) {
 
 static dapi_sink_action on_chunk(void *ctx, const char *data, size_t len) {
   px_conn *c = ctx;
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if (abandoned(c) || r->cancel != PX_CANCEL_NONE) {
     return DAPI_SINK_ABORT;
   }
@@ -380,7 +383,7 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
 
 /* Requests the page r->page_token names (the sink is prepared for it). */
 static void request_page(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   dapi_sink ds = {.fn = on_chunk, .ctx = c};
   dapi_creds cr = creds_of(c);
   r->page_bytes = 0;
@@ -396,7 +399,7 @@ static void request_page(px_conn *c) {
 
 /* Fetches the next page; next_token (owned, NULL for the first page) moves into the runner. */
 static void start_fetch(px_conn *c, char *next_token) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   free(r->page_token);
   r->page_token = next_token;
   r->page_restarts = 0;
@@ -442,7 +445,7 @@ static void start_fetch(px_conn *c, char *next_token) {
  * when the failure is of a retryable kind, attempts are left for the page and the client's retry
  * budget is not exhausted (an empty budget means the service is failing: no extra load). */
 static bool page_restartable(const px_conn *c, const dapi_call_outcome *o) {
-  const px_runner *r = &c->run;
+  const px_runner *r = &c->work->run;
   return r->page_bytes > 0 && r->cancel == PX_CANCEL_NONE && o->rc != DAPI_ECANCELLED &&
          dapi_err_class_retryable(o->error.cls) &&
          r->page_restarts + 1 < (uint32_t)cf(c)->aws.max_attempts &&
@@ -450,7 +453,7 @@ static bool page_restartable(const px_conn *c, const dapi_call_outcome *o) {
 }
 
 static void restart_page(px_conn *c, const dapi_call_outcome *o) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   r->page_restarts++;
   px_sink_page_retry(r->sink);
   PX_LOG_INFO(&c->srv->log, c->id,
@@ -465,7 +468,7 @@ static void restart_page(px_conn *c, const dapi_call_outcome *o) {
 static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   (void)call;
   px_conn *c = ctx;
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   c->pending_calls--;
   r->call = NULL;
   r->paused = false;
@@ -527,7 +530,10 @@ static void on_result_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
 }
 
 void px_runner_output_drained(px_conn *c) {
-  px_runner *r = &c->run;
+  if (c->work == NULL) {
+    return;
+  }
+  px_runner *r = &c->work->run;
   if (r->phase != PX_RUN_FETCH || !r->paused || r->call == NULL) {
     return;
   }
@@ -544,7 +550,7 @@ void px_runner_output_drained(px_conn *c) {
 }
 
 bool px_runner_row_open(const px_conn *c) {
-  return c->run.sink != NULL && px_sink_row_open(c->run.sink);
+  return c->work != NULL && c->work->run.sink != NULL && px_sink_row_open(c->work->run.sink);
 }
 
 /* ---- statement status ---- */
@@ -552,7 +558,7 @@ bool px_runner_row_open(const px_conn *c) {
 static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
 
 static void start_describe(px_conn *c, int wait, px_run_phase phase) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   dapi_creds cr = creds_of(c);
   dapi_rc rc =
       dapi_client_describe(c->api->client, &cr, r->stmt_id, wait, on_describe_done, c, &r->call);
@@ -565,7 +571,7 @@ static void start_describe(px_conn *c, int wait, px_run_phase phase) {
 }
 
 static void failed_with_text(px_conn *c, const char *text) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   pgw_error e;
   int32_t pos = 0;
   px_errmap_statement_error(text, strlen(text), &e, &pos);
@@ -588,7 +594,7 @@ static dapi_rc start_execute(px_conn *c);
 
 /* The startup settings ran on the new session; the client's statement follows (its own token). */
 static void pre_done(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   c->sess.reapply = false;
   free(r->sql);
   r->sql = r->main_sql;
@@ -609,7 +615,7 @@ static void pre_done(px_conn *c) {
  * PostgreSQL backend does at start), so DISCARD ALL and a replaced session get them too; so does
  * the statement after a RESET of one of them (PostgreSQL resets to the startup value). */
 static dapi_rc begin_execute(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if ((c->session_id == NULL || c->sess.reapply) && c->sess.startup_sql != NULL && !r->pre) {
     char *pre = strdup(c->sess.startup_sql);
     if (pre == NULL) {
@@ -623,7 +629,7 @@ static dapi_rc begin_execute(px_conn *c) {
 }
 
 static void on_info(px_conn *c, const dapi_stmt_info *info) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   if (r->stmt_id == NULL && info->id != NULL) {
     r->stmt_id = strdup(info->id);
   }
@@ -690,7 +696,7 @@ static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   (void)call;
   px_conn *c = ctx;
   c->pending_calls--;
-  c->run.call = NULL;
+  c->work->run.call = NULL;
   if (o->rc != DAPI_OK) {
     if (abandoned(c)) {
       finish(c, NULL);
@@ -708,7 +714,7 @@ static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
 static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
 
 static dapi_rc start_execute(px_conn *c) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   r->with_target = c->session_id == NULL;
   dapi_execute_input in;
   fill_execute(c, &in, (int)cf(c)->aws.wait_time_seconds);
@@ -724,7 +730,7 @@ static dapi_rc start_execute(px_conn *c) {
 static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   (void)call;
   px_conn *c = ctx;
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   c->pending_calls--;
   r->call = NULL;
   if (o->rc != DAPI_OK) {
@@ -759,7 +765,7 @@ static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t p
 
 px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_base,
                           bool allow_new_session, bool need_count, pgw_error *err) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   r->ext = false;
   r->params = NULL;
   r->n_params = 0;
@@ -770,7 +776,7 @@ px_status px_runner_start(px_conn *c, const char *sql, size_t len, int32_t pos_b
 px_status px_runner_start_ext(px_conn *c, const char *sql, size_t len, const dapi_param *params,
                               size_t n_params, const px_run_opts *opts, bool allow_new_session,
                               bool need_count, pgw_error *err) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   r->ext = true;
   r->params = params;
   r->n_params = n_params;
@@ -787,7 +793,7 @@ static void start_statement_timer(px_conn *c) {
   int64_t timeout = cf(c)->redwire.statement_timeout_ms;
   if (timeout > 0) {
     if (px_conn_timer_start(c, on_statement_timeout, (uint64_t)timeout) == PX_OK) {
-      c->run.timer_on = true;
+      c->work->run.timer_on = true;
     } else {
       PX_LOG_ERROR(&c->srv->log, c->id,
                    "out of memory arming statement_timeout: the statement runs without it");
@@ -797,7 +803,7 @@ static void start_statement_timer(px_conn *c) {
 
 px_status px_runner_resume(px_conn *c, const char *stmt_id, const char *token, uint64_t skip,
                            const px_run_opts *opts, pgw_error *err) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   char *id = strdup(stmt_id);
   char *tok = token != NULL ? strdup(token) : NULL;
   if (id == NULL || (token != NULL && tok == NULL)) {
@@ -827,7 +833,7 @@ px_status px_runner_resume(px_conn *c, const char *stmt_id, const char *token, u
 
 static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t pos_base,
                               bool allow_new_session, bool need_count, pgw_error *err) {
-  px_runner *r = &c->run;
+  px_runner *r = &c->work->run;
   r->sql = malloc(len + 1);
   if (r->sql == NULL) {
     pgw_error_set(err, "ERROR", "53200", "out of memory");
