@@ -28,6 +28,23 @@ check_case() {
 check_case "open block" "BEGIN; INSERT INTO e2e_fw VALUES (1)"
 check_case "failed block" "BEGIN; INSERT INTO e2e_fw VALUES (1); SELECT 1/0"
 
+# The client dies while a statement of its transaction runs: the statement is cancelled on the
+# service first, and the ROLLBACK waits (retrying) until the session is free again.
+direct_value "drop table if exists e2e_fw; create table e2e_fw(a int)" >/dev/null
+before=$(rolled_back)
+rw_psql -q -c "BEGIN; INSERT INTO e2e_fw VALUES (1); SELECT pg_sleep(30)" >/dev/null 2>&1 &
+client=$!
+for _ in $(seq 50); do # until the sleep runs on the service
+  [ "$(direct_value "select count(*) from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()")" = 1 ] && break
+  sleep 0.1
+done
+pkill -9 -P "$client" psql || e2e_fail "killed mid-statement: no psql to kill" # rw_psql's child
+wait "$client" 2>/dev/null || true
+got=$(direct_value "set lock_timeout = '10s'; lock table e2e_fw in access exclusive mode; select count(*) from e2e_fw") ||
+  e2e_fail "killed mid-statement: the table is still locked by the dead client's transaction"
+e2e_expect_eq "killed mid-statement: rows left by the dead client" 0 "$(echo "$got" | tail -n 1)"
+e2e_expect_eq "killed mid-statement: ROLLBACKs logged" $((before + 1)) "$(rolled_back)"
+
 # Outside a transaction nothing is left open, and closing costs no Data API call.
 before=$(rolled_back)
 rw_psql -q -c "INSERT INTO e2e_fw VALUES (2)" >/dev/null
