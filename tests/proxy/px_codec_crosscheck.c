@@ -30,6 +30,7 @@
 #include "pgw_wr.h"
 #include "px_binary.h"
 #include "px_param.h"
+#include "pxt_pg.h"
 #include "pxt_util.h"
 
 #define BATCH     1000
@@ -592,26 +593,10 @@ static void check_batch(checker *c, const family *f, char (*inputs)[INPUT_MAX], 
   free(texts[1].p);
 }
 
-static PGconn *connect_pg(void) {
-  const char *keys[] = {"host", "port", "user", "dbname", NULL};
-  const char *vals[] = {getenv("PGHOST_DIRECT"), getenv("PGPORT_DIRECT"), getenv("PGUSER_DIRECT"),
-                        getenv("PGDATABASE_DIRECT"), NULL};
-  /* Unset variables are NULL values, which libpq skips (falling back to PGHOST etc.). */
-  PGconn *conn = PQconnectdbParams(keys, vals, 0);
-  if (PQstatus(conn) != CONNECTION_OK) {
-    fprintf(stderr, "connect: %s\n", PQerrorMessage(conn));
-    exit(2);
-  }
-  /* The Data API's texts: ISO dates, UTC timestamps, postgres intervals, shortest floats. */
-  PGresult *r = PQexec(conn, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; "
-                             "SET IntervalStyle = 'postgres'; SET extra_float_digits = 1");
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-    fprintf(stderr, "SET: %s\n", PQerrorMessage(conn));
-    exit(2);
-  }
-  PQclear(r);
-  return conn;
-}
+/* The Data API's texts: ISO dates, UTC timestamps, postgres intervals, shortest floats. */
+#define SETTINGS                                                                                   \
+  "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres'; "                  \
+  "SET extra_float_digits = 1"
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -620,7 +605,7 @@ int main(int argc, char **argv) {
   }
   long count = strtol(argv[1], NULL, 10);
   rng_state = strtoull(argv[2], NULL, 10) | 1;
-  checker c = {connect_pg(), 0, 0, 0};
+  checker c = {pxt_pg_connect(SETTINGS), 0, 0, 0};
   static char inputs[BATCH][INPUT_MAX];
   for (size_t k = 0; k < sizeof FAMILIES / sizeof FAMILIES[0]; k++) {
     const family *f = &FAMILIES[k];

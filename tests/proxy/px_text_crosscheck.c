@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pxt_pg.h"
 #include "pxt_util.h"
 
 #define BATCH 2000
@@ -230,25 +231,8 @@ static const family FAMILIES[] = {
      make_bytea, "varbyte", DAPI_RESULT_STRING},
 };
 
-static PGconn *connect_pg(void) {
-  const char *keys[] = {"host", "port", "user", "dbname", NULL};
-  const char *vals[] = {getenv("PGHOST_DIRECT"), getenv("PGPORT_DIRECT"), getenv("PGUSER_DIRECT"),
-                        getenv("PGDATABASE_DIRECT"), NULL};
-  /* Unset variables are NULL values, which libpq skips (falling back to PGHOST etc.). */
-  PGconn *conn = PQconnectdbParams(keys, vals, 0);
-  if (PQstatus(conn) != CONNECTION_OK) {
-    fprintf(stderr, "connect: %s\n", PQerrorMessage(conn));
-    exit(2);
-  }
-  /* The settings px_text reproduces: PostgreSQL's defaults, pinned against a tuned server. */
-  PGresult *r = PQexec(conn, "SET extra_float_digits = 1; SET bytea_output = 'hex'");
-  if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-    fprintf(stderr, "SET: %s\n", PQerrorMessage(conn));
-    exit(2);
-  }
-  PQclear(r);
-  return conn;
-}
+/* The settings px_text reproduces: PostgreSQL's defaults, pinned against a tuned server. */
+#define SETTINGS "SET extra_float_digits = 1; SET bytea_output = 'hex'"
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -257,7 +241,7 @@ int main(int argc, char **argv) {
   }
   long count = strtol(argv[1], NULL, 10);
   rng_state = strtoull(argv[2], NULL, 10) | 1;
-  checker c = {connect_pg(), 0, 0};
+  checker c = {pxt_pg_connect(SETTINGS), 0, 0};
   static char inputs[BATCH][128], values[BATCH][128];
   for (size_t fi = 0; fi < sizeof FAMILIES / sizeof FAMILIES[0]; fi++) {
     const family *fam = &FAMILIES[fi];
