@@ -180,6 +180,7 @@ bool dapi_http_header_add(struct curl_slist **list, const char *name, const char
   }
   snprintf(line, n, "%s: %s", name, value);
   struct curl_slist *next = curl_slist_append(*list, line);
+  OPENSSL_cleanse(line, n); /* Authorization and token headers carry secrets */
   free(line);
   if (next == NULL) {
     return false;

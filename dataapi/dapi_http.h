@@ -49,7 +49,7 @@ DAPI_MUSTCHECK dapi_rc dapi_http_start(dapi_multi *m, const dapi_http_conf *conf
 void dapi_http_cancel(dapi_http_req *r);
 
 /* Appends the header line "Name: value" to *list; false on allocation failure (the list stays
- * valid and owned by the caller). */
+ * valid and owned by the caller). The temporary copy is wiped: values may be secrets. */
 bool dapi_http_header_add(struct curl_slist **list, const char *name, const char *value);
 
 #endif

@@ -399,19 +399,6 @@ static void http_get(px_chain *ch, const char *method, const char *url, struct c
   }
 }
 
-static struct curl_slist *header(struct curl_slist *l, const char *name, const char *value) {
-  size_t n = strlen(name) + strlen(value) + 3;
-  char *line = malloc(n);
-  if (line == NULL) {
-    return l;
-  }
-  snprintf(line, n, "%s: %s", name, value);
-  struct curl_slist *next = curl_slist_append(l, line);
-  OPENSSL_cleanse(line, n);
-  free(line);
-  return next != NULL ? next : l;
-}
-
 static void got_creds_json(px_chain *ch, auth_awscfg_json_kind kind, const char *body, size_t len,
                            const char *what) {
   auth_awscfg_err err = {{0}};
@@ -441,8 +428,9 @@ static void on_container(void *ctx, const dapi_http_result *r) {
 
 static void fetch_container(px_chain *ch) {
   const auth_chain_env *e = &ch->env;
-  struct curl_slist *hl = header(NULL, "Accept", "application/json");
-  if (e->container_token_file != NULL) {
+  struct curl_slist *hl = NULL;
+  bool ok = dapi_http_header_add(&hl, "Accept", "application/json");
+  if (ok && e->container_token_file != NULL) {
     char why[256];
     char *t = read_token_file(e->container_token_file, why, sizeof why);
     if (t == NULL) {
@@ -450,10 +438,15 @@ static void fetch_container(px_chain *ch) {
       fail(ch, "container authorization token: %s", why);
       return;
     }
-    hl = header(hl, "Authorization", t);
+    ok = dapi_http_header_add(&hl, "Authorization", t);
     wipe_free(t, strlen(t));
-  } else if (e->container_token != NULL) {
-    hl = header(hl, "Authorization", e->container_token);
+  } else if (ok && e->container_token != NULL) {
+    ok = dapi_http_header_add(&hl, "Authorization", e->container_token);
+  }
+  if (!ok) {
+    curl_slist_free_all(hl);
+    fail(ch, "container credentials endpoint: out of memory");
+    return;
   }
   http_get(ch, "GET", e->container_url, hl, on_container);
 }
@@ -508,13 +501,20 @@ static void imds_step(px_chain *ch) {
   struct curl_slist *hl = NULL;
   if (ch->imds_phase == 0) {
     snprintf(url, sizeof url, "%s/latest/api/token", ch->env.imds_endpoint);
-    hl = header(hl, "X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL_S);
+    if (!dapi_http_header_add(&hl, "X-aws-ec2-metadata-token-ttl-seconds", IMDS_TOKEN_TTL_S)) {
+      fail(ch, "IMDS: out of memory");
+      return;
+    }
     http_get(ch, "PUT", url, hl, on_imds);
     return;
   }
   snprintf(url, sizeof url, "%s/latest/meta-data/iam/security-credentials/%s",
            ch->env.imds_endpoint, ch->imds_phase == 2 ? ch->imds_role : "");
-  hl = header(hl, "X-aws-ec2-metadata-token", ch->imds_token);
+  if (!dapi_http_header_add(&hl, "X-aws-ec2-metadata-token", ch->imds_token)) {
+    curl_slist_free_all(hl);
+    fail(ch, "IMDS: out of memory");
+    return;
+  }
   http_get(ch, "GET", url, hl, on_imds);
 }
 
