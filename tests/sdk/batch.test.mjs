@@ -2,6 +2,7 @@
 // (all or nothing) versus AUTO_COMMIT, shared Parameters.
 
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   BatchExecuteStatementCommand,
@@ -178,6 +179,29 @@ describe('a failing batch', () => {
       ['FINISHED', 'FINISHED', 'FAILED'],
     );
     assert.equal(await count('ac'), 2);
+  });
+});
+
+describe('batch ClientToken idempotency', () => {
+  it('the same token returns the same Id and runs the batch once', async () => {
+    const tag = `idem-${runTag}`;
+    const input = {
+      ...target,
+      Sqls: [`insert into ${table} values (1, '${tag}')`, `insert into ${table} values (2, '${tag}')`],
+      ClientToken: randomUUID(),
+    };
+    const first = await client.send(new BatchExecuteStatementCommand(input));
+    assert.equal((await waitTerminal(client, first.Id)).Status, 'FINISHED');
+    const again = await client.send(new BatchExecuteStatementCommand(input));
+    assert.equal(again.Id, first.Id);
+    assert.equal(await count(tag), 2);
+
+    const other = await client.send(
+      new BatchExecuteStatementCommand({ ...input, ClientToken: randomUUID() }),
+    );
+    assert.notEqual(other.Id, first.Id);
+    await waitTerminal(client, other.Id);
+    assert.equal(await count(tag), 4);
   });
 });
 

@@ -6,11 +6,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import {
+  BatchExecuteStatementCommand,
+  CancelStatementCommand,
   DescribeStatementCommand,
+  DescribeTableCommand,
   ExecuteStatementCommand,
   GetStatementResultCommand,
+  GetStatementResultV2Command,
   ListDatabasesCommand,
+  ListSchemasCommand,
+  ListSessionsCommand,
   ListStatementsCommand,
+  ListTablesCommand,
   ValidationException,
 } from '@aws-sdk/client-redshift-data';
 import {
@@ -151,6 +158,36 @@ describe('validation of other operations', () => {
       { cls: ValidationException, status: 400, message: /database/i },
     );
   });
+
+  // One model constraint of each remaining operation (the messages are Coral's, see
+  // tests/emulator/README.md): required members, ranges and patterns.
+  const others = [
+    ['ListSchemas without Database', new ListSchemasCommand({ WorkgroupName: stack.workgroup }),
+      /database/i],
+    ['ListSchemas with MaxResults 1001', new ListSchemasCommand({ ...target, MaxResults: 1001 }),
+      /maxResults/i],
+    ['ListTables with MaxResults 1001', new ListTablesCommand({ ...target, MaxResults: 1001 }),
+      /maxResults/i],
+    ['DescribeTable without Database',
+      new DescribeTableCommand({ WorkgroupName: stack.workgroup, Table: 't' }), /database/i],
+    ['ListSessions with MaxResults 101', new ListSessionsCommand({ MaxResults: 101 }),
+      /maxResults/i],
+    ['ListSessions with a SessionId outside the pattern',
+      new ListSessionsCommand({ SessionId: 'not-a-session' }), /sessionId/i],
+    ['CancelStatement without Id', new CancelStatementCommand({}), /id/i],
+    ['GetStatementResultV2 with an Id outside the pattern',
+      new GetStatementResultV2Command({ Id: 'nope' }), /id/i],
+    ['BatchExecuteStatement with no SQL', new BatchExecuteStatementCommand({ ...target, Sqls: [] }),
+      /sqls/i],
+    ['BatchExecuteStatement with WaitTimeSeconds 31',
+      new BatchExecuteStatementCommand({ ...target, Sqls: ['select 1'], WaitTimeSeconds: 31 }),
+      /waitTimeSeconds/i],
+  ];
+  for (const [what, command, message] of others) {
+    it(what, async () => {
+      await rejectsWith(client.send(command), { cls: ValidationException, status: 400, message });
+    });
+  }
 });
 
 describe('missing and malformed statement ids', () => {

@@ -273,6 +273,24 @@ describe('GetStatementResultV2 (CSV)', () => {
     assert.equal(page.NextToken, undefined);
   });
 
+  it('WaitTimeSeconds waits for a running statement before returning its CSV', async () => {
+    const out = await client.send(
+      new ExecuteStatementCommand({
+        ...target,
+        Sql: 'select 7 as n from pg_sleep(1.5)',
+        ResultFormat: 'CSV',
+      }),
+    );
+    const started = Date.now();
+    const page = await client.send(
+      new GetStatementResultV2Command({ Id: out.Id, WaitTimeSeconds: 10 }),
+    );
+    const ms = Date.now() - started;
+    assert.equal(page.Records.map((r) => r.CSVRecords).join(''), 'n\r\n7\r\n');
+    // Without the wait the call would have found the statement still running (ValidationException).
+    assert.ok(ms >= 1000, `answered after ${ms} ms, before the 1.5 s statement could finish`);
+  });
+
   // What AWS answers for a format mismatch is not documented; a 400 ValidationException is the
   // emulator's documented choice (tests/emulator/README.md).
   it('rejects GetStatementResultV2 on a JSON statement', async () => {
@@ -310,6 +328,14 @@ describe('CancelStatement', () => {
     assert.equal(aborted.Status, 'ABORTED');
     assert.ok(ms < 1500, `ABORTED observed ${ms} ms after CancelStatement`);
     assert.equal(aborted.HasResultSet, false);
+    // PostgreSQL itself stopped the query: its own cancel message, and no backend still sleeping.
+    assert.equal(aborted.Error, 'ERROR: canceling statement due to user request');
+    const sleeping = await queryRows(
+      client,
+      "select count(*) from pg_stat_activity where state = 'active' " +
+        "and query like '%pg_sleep(30)%' and pid <> pg_backend_pid()",
+    );
+    assert.deepEqual(sleeping, [[0]]);
   });
 
   // AWS: "To be canceled, a query must be running." The error for a finished one is the
