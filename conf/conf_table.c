@@ -101,7 +101,7 @@ static const conf__setting table[] = {
     STR(aws, endpoint, "", conf__check_url, 0),
     BOOL(aws, use_fips, "off"),
     BOOL(aws, use_dualstack, "off"),
-    INT(aws, wait_time_seconds, "30", 1, 30),
+    INT(aws, wait_time_seconds, "30", 0, 30),
     INT(aws, poll_initial_ms, "50", 1, 60000),
     INT(aws, poll_max_ms, "2000", 1, 60000),
     DBL(aws, poll_multiplier, "1.5", 1.0, 10.0),

@@ -636,8 +636,8 @@ static dapi_rc copy_str(const char *s, char **out) {
 
 /* Takes ownership of body (freed on failure too). */
 static dapi_rc start_call(dapi_client *c, const dapi_creds *creds, dapi_op op, dapi_body *body,
-                          int wait_time_seconds, const dapi_sink *sink, dapi_done_fn done,
-                          void *ctx, dapi_call **out) {
+                          int wait_time_seconds, uint32_t delay_ms, const dapi_sink *sink,
+                          dapi_done_fn done, void *ctx, dapi_call **out) {
   if (out != NULL) {
     *out = NULL;
   }
@@ -670,7 +670,11 @@ static dapi_rc start_call(dapi_client *c, const dapi_creds *creds, dapi_op op, d
   if (rc == DAPI_OK && creds->session_token != NULL && creds->session_token[0] != '\0') {
     rc = copy_str(creds->session_token, &call->token);
   }
-  if (rc == DAPI_OK) {
+  if (rc == DAPI_OK && delay_ms > 0) {
+    /* Signed when the timer fires, so the signature is as fresh as for any attempt. */
+    call->state = CALL_WAITING;
+    dapi_multi_timer_start(c->m, &call->timer, delay_ms, on_call_timer, call);
+  } else if (rc == DAPI_OK) {
     rc = start_attempt(call);
   }
   if (rc != DAPI_OK) {
@@ -706,12 +710,18 @@ dapi_rc dapi_client_execute(dapi_client *c, const dapi_creds *creds, const dapi_
   if (rc != DAPI_OK) {
     return rc;
   }
-  return start_call(c, creds, DAPI_OP_EXECUTE_STATEMENT, &body, in->wait_time_seconds, NULL, done,
-                    ctx, out);
+  return start_call(c, creds, DAPI_OP_EXECUTE_STATEMENT, &body, in->wait_time_seconds, 0, NULL,
+                    done, ctx, out);
 }
 
 dapi_rc dapi_client_describe(dapi_client *c, const dapi_creds *creds, const char *id,
                              int wait_time_seconds, dapi_done_fn done, void *ctx, dapi_call **out) {
+  return dapi_client_describe_after(c, creds, id, wait_time_seconds, 0, done, ctx, out);
+}
+
+dapi_rc dapi_client_describe_after(dapi_client *c, const dapi_creds *creds, const char *id,
+                                   int wait_time_seconds, uint32_t delay_ms, dapi_done_fn done,
+                                   void *ctx, dapi_call **out) {
   if (out != NULL) {
     *out = NULL;
   }
@@ -723,8 +733,8 @@ dapi_rc dapi_client_describe(dapi_client *c, const dapi_creds *creds, const char
   if (rc != DAPI_OK) {
     return rc;
   }
-  return start_call(c, creds, DAPI_OP_DESCRIBE_STATEMENT, &body, wait_time_seconds, NULL, done, ctx,
-                    out);
+  return start_call(c, creds, DAPI_OP_DESCRIBE_STATEMENT, &body, wait_time_seconds, delay_ms, NULL,
+                    done, ctx, out);
 }
 
 dapi_rc dapi_client_get_result(dapi_client *c, const dapi_creds *creds, const char *id,
@@ -742,7 +752,7 @@ dapi_rc dapi_client_get_result(dapi_client *c, const dapi_creds *creds, const ch
     return rc;
   }
   const dapi_sink *s = sink != NULL && sink->fn != NULL ? sink : NULL;
-  return start_call(c, creds, DAPI_OP_GET_STATEMENT_RESULT, &body, 0, s, done, ctx, out);
+  return start_call(c, creds, DAPI_OP_GET_STATEMENT_RESULT, &body, 0, 0, s, done, ctx, out);
 }
 
 dapi_rc dapi_client_cancel_statement(dapi_client *c, const dapi_creds *creds, const char *id,
@@ -758,5 +768,5 @@ dapi_rc dapi_client_cancel_statement(dapi_client *c, const dapi_creds *creds, co
   if (rc != DAPI_OK) {
     return rc;
   }
-  return start_call(c, creds, DAPI_OP_CANCEL_STATEMENT, &body, 0, NULL, done, ctx, out);
+  return start_call(c, creds, DAPI_OP_CANCEL_STATEMENT, &body, 0, 0, NULL, done, ctx, out);
 }

@@ -118,6 +118,12 @@ DAPI_MUSTCHECK dapi_rc dapi_client_execute(dapi_client *c, const dapi_creds *cre
 DAPI_MUSTCHECK dapi_rc dapi_client_describe(dapi_client *c, const dapi_creds *creds, const char *id,
                                             int wait_time_seconds, dapi_done_fn done, void *ctx,
                                             dapi_call **out);
+/* The same, sent delay_ms from now: the pause between polls of an endpoint that does not
+ * long-poll. Until then the call waits as for a retry backoff (dapi_call_cancel ends it). */
+DAPI_MUSTCHECK dapi_rc dapi_client_describe_after(dapi_client *c, const dapi_creds *creds,
+                                                  const char *id, int wait_time_seconds,
+                                                  uint32_t delay_ms, dapi_done_fn done, void *ctx,
+                                                  dapi_call **out);
 /* sink NULL (or sink->fn NULL): the body is buffered (max_response_bytes) and handed to done.
  * A streaming call is retried only while no byte reached the sink: after that a failure is
  * final, since the sink's consumer cannot take bytes back. */

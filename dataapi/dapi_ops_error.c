@@ -143,6 +143,24 @@ static bool is_session_gone(const char *message) {
   return p != NULL && strstr(p, "is invalid") != NULL;
 }
 
+bool dapi_error_refuses_wait_time(const dapi_error *e) {
+  if (e->cls != DAPI_ERR_CLIENT) {
+    return false;
+  }
+  /* Coral writes member paths lower-camel ("waitTimeSeconds"), deserializers the JSON name. */
+  static const char member[] = "waittimeseconds";
+  for (const char *p = e->message; *p != '\0'; p++) {
+    size_t i = 0;
+    while (member[i] != '\0' && (p[i] | 0x20) == member[i]) {
+      i++;
+    }
+    if (member[i] == '\0') {
+      return true;
+    }
+  }
+  return false;
+}
+
 dapi_err_class dapi_error_classify(long http_status, const char *type, const char *message) {
   const char *t = type != NULL ? type : "";
   if (http_status == 429 || in_list(t, throttling_codes, COUNT(throttling_codes))) {

@@ -72,6 +72,12 @@ void dapi_error_sanitize_code(const char *raw, size_t raw_len, char out[DAPI_ERR
 /* The class of an API error; type is a sanitized code ("" if none), message may be NULL. */
 dapi_err_class dapi_error_classify(long http_status, const char *type, const char *message);
 
+/* True when e is a client error (4xx) naming the WaitTimeSeconds member, as an endpoint that
+ * predates long polling may answer: the same request without the member is valid, and the caller
+ * polls instead (DESIGN §2 step 3). redwire never sends a value outside 1..30, so such an error
+ * is about the member itself. */
+bool dapi_error_refuses_wait_time(const dapi_error *e);
+
 bool dapi_err_class_retryable(dapi_err_class cls);
 const char *dapi_err_class_name(dapi_err_class cls);
 

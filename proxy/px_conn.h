@@ -124,6 +124,9 @@ typedef struct px_runner {
   size_t n_params;
   px_run_opts opts;     /* ext only */
   uint64_t resume_skip; /* px_runner_resume: records of the first page to skip */
+  int sent_wait;        /* WaitTimeSeconds of the Execute/Describe in flight (0: none) */
+  uint64_t sent_at;     /* loop time (ms) it was sent */
+  uint32_t poll_ms;     /* last pause between DescribeStatement polls; 0 before polling */
   bool pre;             /* sql is the session's startup settings; main_sql runs next */
   char *main_sql;       /* owned while pre */
 } px_runner;

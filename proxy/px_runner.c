@@ -15,6 +15,13 @@
  * exhausted) and the sink skips the records of it that the client already got, so every row
  * arrives exactly once.
  *
+ * An endpoint that does not long-poll (DESIGN §2 step 3) is polled instead: one that refuses the
+ * WaitTimeSeconds member gets the same request again without it (a refused request ran nothing,
+ * so the same ClientToken is safe) and never sees the member again; one that ignores it answers
+ * non-terminal at once, and every answer that came back in less than half the wait asked for is
+ * followed by a pause — poll_initial_ms, growing by poll_multiplier up to poll_max_ms — before the
+ * next DescribeStatement. wait_time_seconds = 0 polls from the start.
+ *
  * Data API calls per statement: ExecuteStatement (long-polls up to WaitTimeSeconds) — 1 for a
  * statement that ends within the wait and has neither result set nor row count; + 1
  * DescribeStatement per further wait period of a long statement; + 1 DescribeStatement for the
@@ -262,6 +269,56 @@ static void on_probe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
     }
   }
   px_conn_maybe_free(c);
+}
+
+/* WaitTimeSeconds of the next ExecuteStatement/DescribeStatement: 0 (poll) once the endpoint
+ * refused the member, or when configured so. */
+static int long_poll_seconds(const px_conn *c) {
+  return c->api->no_long_poll ? 0 : (int)cf(c)->aws.wait_time_seconds;
+}
+
+static void note_sent(px_conn *c, int wait) {
+  px_runner *r = &c->work->run;
+  r->sent_wait = wait;
+  r->sent_at = uv_now(c->srv->loop);
+}
+
+/* True when the call failed because the endpoint refuses WaitTimeSeconds: the caller sends it
+ * again without. Remembered for the endpoint, so later statements poll from the start. */
+static bool refused_long_poll(px_conn *c, const dapi_call_outcome *o) {
+  if (o->rc != DAPI_EAPI || c->work->run.sent_wait == 0 ||
+      !dapi_error_refuses_wait_time(&o->error)) {
+    return false;
+  }
+  if (!c->api->no_long_poll) {
+    c->api->no_long_poll = true;
+    PX_LOG_WARN(&c->srv->log, c->id,
+                "the Data API endpoint refused WaitTimeSeconds (%s: %s): polling "
+                "DescribeStatement instead (poll_initial_ms .. poll_max_ms)",
+                o->error.type, o->error.message);
+  }
+  return true;
+}
+
+/* The pause before the next DescribeStatement of a statement that is not terminal yet: none after
+ * a long poll the service held (it answered when its wait ran out); else the endpoint answers at
+ * once, and the pauses grow geometrically, so a long statement costs few calls and a short one
+ * little latency. */
+static uint32_t next_poll_delay(px_conn *c) {
+  px_runner *r = &c->work->run;
+  uint64_t held_ms = uv_now(c->srv->loop) - r->sent_at;
+  if (r->sent_wait > 0 && held_ms * 2 >= (uint64_t)r->sent_wait * 1000) {
+    r->poll_ms = 0;
+    return 0;
+  }
+  const conf_settings *s = cf(c);
+  double next = r->poll_ms == 0 ? (double)s->aws.poll_initial_ms
+                                : (double)r->poll_ms * s->aws.poll_multiplier;
+  if (next > (double)s->aws.poll_max_ms) {
+    next = (double)s->aws.poll_max_ms;
+  }
+  r->poll_ms = (uint32_t)next;
+  return r->poll_ms;
 }
 
 static void fill_execute(const px_conn *c, dapi_execute_input *in, int wait) {
@@ -557,17 +614,21 @@ bool px_runner_row_open(const px_conn *c) {
 
 static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o);
 
-static void start_describe(px_conn *c, int wait, px_run_phase phase) {
+static void start_describe(px_conn *c, int wait, uint32_t delay_ms, px_run_phase phase) {
   px_runner *r = &c->work->run;
   dapi_creds cr = creds_of(c);
-  dapi_rc rc =
-      dapi_client_describe(c->api->client, &cr, r->stmt_id, wait, on_describe_done, c, &r->call);
+  dapi_rc rc = dapi_client_describe_after(c->api->client, &cr, r->stmt_id, wait, delay_ms,
+                                          on_describe_done, c, &r->call);
   if (rc != DAPI_OK) {
     start_failed(c, DAPI_OP_DESCRIBE_STATEMENT, rc);
     return;
   }
   c->pending_calls++;
   r->phase = phase;
+  note_sent(c, wait);
+  if (delay_ms > 0) {
+    r->sent_at += delay_ms; /* the request leaves when the pause ends */
+  }
 }
 
 static void failed_with_text(px_conn *c, const char *text) {
@@ -665,7 +726,7 @@ static void on_info(px_conn *c, const dapi_stmt_info *info) {
     if (info->has_result_set) {
       start_fetch(c, NULL);
     } else if (r->need_count && info->result_rows == DAPI_ABSENT && r->phase == PX_RUN_EXECUTE) {
-      start_describe(c, 0, PX_RUN_DESCRIBE); /* for ResultRows */
+      start_describe(c, 0, 0, PX_RUN_DESCRIBE); /* for ResultRows */
     } else {
       px_outcome o = {.kind = PX_OUT_OK,
                       .rows = info->result_rows > 0 ? (uint64_t)info->result_rows : 0};
@@ -680,14 +741,14 @@ static void on_info(px_conn *c, const dapi_stmt_info *info) {
       pgw_error_set(&e, "ERROR", "XX000", "statement failed (the Data API gave no error text)");
       finish_error(c, &e);
     } else {
-      start_describe(c, 0, PX_RUN_ERROR_DESCRIBE);
+      start_describe(c, 0, 0, PX_RUN_ERROR_DESCRIBE);
     }
     return;
   case DAPI_STMT_ABORTED:
     finish_cancelled(c);
     return;
   default:
-    start_describe(c, (int)cf(c)->aws.wait_time_seconds, PX_RUN_DESCRIBE);
+    start_describe(c, long_poll_seconds(c), next_poll_delay(c), PX_RUN_DESCRIBE);
     return;
   }
 }
@@ -700,6 +761,8 @@ static void on_describe_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
   if (o->rc != DAPI_OK) {
     if (abandoned(c)) {
       finish(c, NULL);
+    } else if (refused_long_poll(c, o)) {
+      start_describe(c, 0, 0, c->work->run.phase);
     } else {
       api_failure(c, DAPI_OP_DESCRIBE_STATEMENT, o);
     }
@@ -717,12 +780,14 @@ static dapi_rc start_execute(px_conn *c) {
   px_runner *r = &c->work->run;
   r->with_target = c->session_id == NULL;
   dapi_execute_input in;
-  fill_execute(c, &in, (int)cf(c)->aws.wait_time_seconds);
+  int wait = long_poll_seconds(c);
+  fill_execute(c, &in, wait);
   dapi_creds cr = creds_of(c);
   dapi_rc rc = dapi_client_execute(c->api->client, &cr, &in, on_execute_done, c, &r->call);
   if (rc == DAPI_OK) {
     c->pending_calls++;
     r->phase = PX_RUN_EXECUTE;
+    note_sent(c, wait);
   }
   return rc;
 }
@@ -748,6 +813,11 @@ static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
       if (rc == DAPI_OK) {
         rc = begin_execute(c);
       }
+      if (rc != DAPI_OK) {
+        start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
+      }
+    } else if (refused_long_poll(c, o)) {
+      dapi_rc rc = start_execute(c); /* same ClientToken, without WaitTimeSeconds */
       if (rc != DAPI_OK) {
         start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
       }
@@ -848,6 +918,7 @@ static px_status start_common(px_conn *c, const char *sql, size_t len, int32_t p
   r->cancel = PX_CANCEL_NONE;
   r->cancel_sent = false;
   r->probing = false;
+  r->poll_ms = 0;
   dapi_rc rc = dapi_uuid4(r->token);
   if (rc == DAPI_OK) {
     rc = begin_execute(c);

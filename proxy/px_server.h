@@ -46,6 +46,7 @@ typedef struct px_api {
   char *region;        /* owned */
   dapi_client *client; /* owned */
   unsigned refs;       /* connections using it; freed at 0 unless its settings are current */
+  bool no_long_poll;   /* the endpoint refused WaitTimeSeconds once: poll DescribeStatement */
 } px_api;
 
 typedef enum {

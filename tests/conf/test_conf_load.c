@@ -235,7 +235,7 @@ static void test_error_shapes(void **state) {
   assert_true(ct_has(r, CONF_DIAG_ERROR, "redwire.ini:3: [redwire] nope: unknown setting"));
   assert_true(ct_has(r, CONF_DIAG_ERROR, "redwire.ini:4: expected 'key = value'"));
   assert_true(ct_has(r, CONF_DIAG_ERROR,
-                     "redwire.ini:7: [aws] wait_time_seconds = 45: must be between 1 and 30"));
+                     "redwire.ini:7: [aws] wait_time_seconds = 45: must be between 0 and 30"));
   assert_true(ct_has(r, CONF_DIAG_ERROR,
                      "redwire.ini:8: unknown section [extra] (use [redwire], [aws] or "
                      "[databases])"));

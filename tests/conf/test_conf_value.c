@@ -155,12 +155,12 @@ static const char *parse(conf__section sec, const char *key, const char *text, v
 static void test_int_ranges(void **state) {
   (void)state;
   int64_t v;
-  assert_null(parse(CONF__SEC_AWS, "wait_time_seconds", "1", &v));
+  assert_null(parse(CONF__SEC_AWS, "wait_time_seconds", "0", &v)); /* 0: poll */
   assert_null(parse(CONF__SEC_AWS, "wait_time_seconds", "30", &v));
-  assert_string_equal(parse(CONF__SEC_AWS, "wait_time_seconds", "0", &v),
-                      "must be between 1 and 30");
+  assert_string_equal(parse(CONF__SEC_AWS, "wait_time_seconds", "-1", &v),
+                      "must be between 0 and 30");
   assert_string_equal(parse(CONF__SEC_AWS, "wait_time_seconds", "31", &v),
-                      "must be between 1 and 30");
+                      "must be between 0 and 30");
   assert_string_equal(parse(CONF__SEC_REDWIRE, "listen_port", "65536", &v),
                       "must be between 1 and 65535");
   assert_string_equal(parse(CONF__SEC_AWS, "session_keepalive_seconds", "86401", &v),

@@ -193,11 +193,37 @@ static void test_truncation_keeps_utf8(void **state) {
   assert_true(n >= DAPI_ERROR_MESSAGE_MAX - 3);
 }
 
+/* An endpoint refusing the long-poll member, in the spellings deserializers and Coral use. */
+static void test_refuses_wait_time(void **state) {
+  (void)state;
+  static const struct {
+    long status;
+    const char *type, *message;
+    bool refuses;
+  } cases[] = {
+      {400, "SerializationException", "Unrecognized field \"WaitTimeSeconds\"", true},
+      {400, "ValidationException",
+       "1 validation error detected: Value '5' at 'waitTimeSeconds' failed to satisfy constraint",
+       true},
+      {400, "ValidationException", "Id must match pattern", false},
+      {400, "ThrottlingException", "WaitTimeSeconds", false}, /* throttled, not refused */
+      {500, "InternalServerException", "waitTimeSeconds", false},
+      {400, "ValidationException", "WaitTime", false},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    dapi_error e;
+    dapi_error_from_http(cases[i].status, cases[i].type, strlen(cases[i].type), NULL, 0, "", 0, &e);
+    snprintf(e.message, sizeof e.message, "%s", cases[i].message);
+    assert_int_equal(dapi_error_refuses_wait_time(&e), cases[i].refuses);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_type_spellings),          cmocka_unit_test(test_body_type_and_message),
       cmocka_unit_test(test_header_only_and_unknown), cmocka_unit_test(test_classification),
       cmocka_unit_test(test_retryable_and_local),     cmocka_unit_test(test_truncation_keeps_utf8),
+      cmocka_unit_test(test_refuses_wait_time),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

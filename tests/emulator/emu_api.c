@@ -118,9 +118,15 @@ void emu_api_handle(emu_server *srv, const emu_request *req, emu_response *resp)
   }
   const char *end = NULL;
   cJSON *in = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+  cJSON *wait = in != NULL ? cJSON_GetObjectItemCaseSensitive(in, "WaitTimeSeconds") : NULL;
   if (in == NULL || end == NULL || !only_ws(end, body + len)) {
     emu_err_set(&err, 400, "SerializationException", NULL);
+  } else if (wait != NULL && plan.wait_time == EMU_WAIT_REJECT) {
+    emu_err_set(&err, 400, "SerializationException", "Unrecognized field \"WaitTimeSeconds\"");
   } else {
+    if (wait != NULL && plan.wait_time == EMU_WAIT_IGNORE) {
+      cJSON_Delete(cJSON_DetachItemViaPointer(in, wait));
+    }
     const emu_model_shape *shape = emu_validate_shape(emu_op_name(op));
     if (shape == NULL) {
       EMU_ERR_INTERNAL(&err, "no input shape for %s", emu_op_name(op));

@@ -36,6 +36,7 @@ void emu_config_usage(FILE *out) {
         "  --error-rate P         fault: probability of a 500/503 answer\n"
         "  --drop-rate P          fault: probability of closing the connection without answer\n"
         "  --stall-ms N           fault: result pages stall N ms after part of the body\n"
+        "  --wait-time MODE       fault: WaitTimeSeconds honour (default), ignore or reject\n"
         "  --fault-ops Op,Op      fault: only these operations (default all)\n"
         "  --fault-seed N         fault: seed of the generator (reproducible faults)\n"
         "  --help, --version\n",

@@ -18,8 +18,10 @@ void emu_fault_settings_init(emu_fault_settings *s) {
 }
 
 static const char *const setting_names[] = {"latency-ms", "throttle-rate", "error-rate",
-                                            "drop-rate",  "stall-ms",      "fault-ops",
-                                            "fault-seed"};
+                                            "drop-rate",  "stall-ms",      "wait-time",
+                                            "fault-ops",  "fault-seed"};
+
+static const char *const wait_mode_names[] = {"honour", "ignore", "reject"};
 
 bool emu_fault_settings_is_name(const char *name) {
   for (size_t i = 0; i < sizeof setting_names / sizeof setting_names[0]; i++) {
@@ -110,6 +112,16 @@ bool emu_fault_settings_apply(emu_fault_settings *s, const char *name, const cha
     }
     return true;
   }
+  if (strcmp(name, "wait-time") == 0) {
+    for (size_t i = 0; i < sizeof wait_mode_names / sizeof wait_mode_names[0]; i++) {
+      if (strcmp(value, wait_mode_names[i]) == 0) {
+        s->wait_time = (emu_wait_mode)i;
+        return true;
+      }
+    }
+    *why = "expected honour, ignore or reject";
+    return false;
+  }
   if (strcmp(name, "fault-ops") == 0) {
     if (!parse_ops(value, &s->ops_mask)) {
       *why = "expected a comma-separated list of operation names (ExecuteStatement,...)";
@@ -184,7 +196,8 @@ void emu_fault_settings_json(const emu_fault_settings *s, emu_buf *out) {
   emu_json_double(out, s->error_rate);
   emu_buf_puts(out, ",\"drop-rate\":");
   emu_json_double(out, s->drop_rate);
-  emu_buf_printf(out, ",\"stall-ms\":%u,\"fault-ops\":\"", s->stall_ms);
+  emu_buf_printf(out, ",\"stall-ms\":%u,\"wait-time\":\"%s\",\"fault-ops\":\"", s->stall_ms,
+                 wait_mode_names[s->wait_time]);
   bool first = true;
   for (int op = 0; op < EMU_OP_COUNT; op++) {
     if (s->ops_mask & (1u << op)) {
@@ -256,6 +269,7 @@ void emu_faults_plan(emu_faults *f, emu_op op, emu_fault_plan *out) {
   const emu_fault_settings *s = &f->s;
   if (s->ops_mask == 0 || (s->ops_mask & (1u << op)) != 0) {
     out->latency_ms = s->latency_ms;
+    out->wait_time = s->wait_time;
     if (op == EMU_OP_GET_STATEMENT_RESULT || op == EMU_OP_GET_STATEMENT_RESULT_V2) {
       out->stall_ms = s->stall_ms;
     }

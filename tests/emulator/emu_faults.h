@@ -17,22 +17,31 @@
 #include "emu_json.h"
 #include "emu_op.h"
 
+/* What the emulator does with WaitTimeSeconds: an endpoint that predates long polling either
+ * ignores the member or refuses it (redwire then polls DescribeStatement instead). */
+typedef enum emu_wait_mode {
+  EMU_WAIT_HONOUR, /* the real service's behaviour: hold the answer until the statement ends */
+  EMU_WAIT_IGNORE, /* answer at once, as if the member were absent */
+  EMU_WAIT_REJECT, /* 400 SerializationException naming the member */
+} emu_wait_mode;
+
 typedef struct emu_fault_settings {
-  uint32_t latency_ms;  /* added to every faultable response */
-  double throttle_rate; /* probability of 400 ThrottlingException "Rate exceeded" */
-  double error_rate;    /* probability of a 500 InternalServerException (some 503s mixed in) */
-  double drop_rate;     /* probability of closing the connection without an answer */
-  uint32_t stall_ms;    /* GetStatementResult(V2) pages stall this long after part of the body */
-  uint32_t ops_mask;    /* bit (1 << emu_op) per operation; 0 = every operation */
-  uint64_t seed;        /* generator seed; only meaningful when seed_set */
-  bool seed_set;        /* false: seeded from the clock */
+  uint32_t latency_ms;     /* added to every faultable response */
+  double throttle_rate;    /* probability of 400 ThrottlingException "Rate exceeded" */
+  double error_rate;       /* probability of a 500 InternalServerException (some 503s mixed in) */
+  double drop_rate;        /* probability of closing the connection without an answer */
+  uint32_t stall_ms;       /* GetStatementResult(V2) pages stall this long after part of the body */
+  emu_wait_mode wait_time; /* not random: every request carrying WaitTimeSeconds */
+  uint32_t ops_mask;       /* bit (1 << emu_op) per operation; 0 = every operation */
+  uint64_t seed;           /* generator seed; only meaningful when seed_set */
+  bool seed_set;           /* false: seeded from the clock */
 } emu_fault_settings;
 
 /* All faults off. */
 void emu_fault_settings_init(emu_fault_settings *s);
 
 /* True when name is one of the fault settings: latency-ms, throttle-rate, error-rate, drop-rate,
- * stall-ms, fault-ops, fault-seed. */
+ * stall-ms, wait-time, fault-ops, fault-seed. */
 bool emu_fault_settings_is_name(const char *name);
 
 /* Applies one setting given as text (flags, config file). False with *why (static) when the value
@@ -61,6 +70,7 @@ typedef struct emu_fault_plan {
   emu_fault_kind kind;
   uint32_t latency_ms; /* sleep before answering */
   uint32_t stall_ms;   /* for result pages: stall mid-body */
+  emu_wait_mode wait_time;
 } emu_fault_plan;
 
 typedef struct emu_faults emu_faults;

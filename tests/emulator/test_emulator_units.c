@@ -474,6 +474,23 @@ static void test_fault_settings_and_plans(void **state) {
   j = cJSON_Parse("{\"stall\":1}");
   assert_false(emu_fault_settings_from_json(j, &s, err, sizeof err));
   cJSON_Delete(j);
+
+  /* wait-time is not drawn: every planned request of an operation in fault-ops gets it. */
+  assert_false(emu_fault_settings_apply(&s, "wait-time", "sometimes", &why));
+  assert_true(emu_fault_settings_apply(&s, "wait-time", "reject", &why));
+  assert_true(emu_fault_settings_apply(&s, "fault-ops", "DescribeStatement", &why));
+  emu_faults *w = emu_faults_new(&s);
+  emu_fault_plan pw;
+  emu_faults_plan(w, EMU_OP_DESCRIBE_STATEMENT, &pw);
+  assert_int_equal(pw.wait_time, EMU_WAIT_REJECT);
+  emu_faults_plan(w, EMU_OP_EXECUTE_STATEMENT, &pw);
+  assert_int_equal(pw.wait_time, EMU_WAIT_HONOUR);
+  emu_faults_free(w);
+  emu_buf out;
+  emu_buf_init(&out, 4096);
+  emu_fault_settings_json(&s, &out);
+  assert_non_null(strstr(out.data, "\"wait-time\":\"reject\""));
+  emu_buf_free(&out);
 }
 
 int main(void) {
