@@ -32,6 +32,7 @@ pgw_rc pgw_sql_split(const char *sql, size_t len, pgw_sql_stmt *out, size_t cap,
         return PGW_ETOOBIG;
       out[count].off = start;
       out[count].len = end - start;
+      out[count].full_len = t.kind == PGW_TOK_SEMI ? t.off + t.len - start : end - start;
       count++;
       in_stmt = false;
     }

@@ -69,8 +69,9 @@ int32_t pgw_sql_char_position(const char *sql, size_t off);
 /* ---- statements ---- */
 
 typedef struct pgw_sql_stmt {
-  size_t off; /* from the first token that is not whitespace or a comment */
-  size_t len; /* to the end of the last such token, without the ';' */
+  size_t off;      /* from the first token that is not whitespace or a comment */
+  size_t len;      /* to the end of the last such token, without the ';' */
+  size_t full_len; /* through the ';' that ends it; = len for the last one without ';' */
 } pgw_sql_stmt;
 
 /* Splits a simple-query string on top-level ';'. Statements that are empty (only whitespace

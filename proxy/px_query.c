@@ -121,7 +121,9 @@ static bool run_statement(px_conn *c) {
   int32_t pos_base = pgw_sql_char_position(q->sql, st->off) - 1;
   bool allow_new = !q->api_called && c->txn == PGW_TXN_IDLE;
   bool need_count = !q->as_rollback && cmd->style != PGW_TAG_PLAIN;
-  if (px_runner_start(c, sql, len, pos_base, allow_new, need_count, &e) != PX_OK) {
+  /* With its ';': a syntax error there is PostgreSQL's "at or near ";"", not "at end of input". */
+  size_t send_len = q->as_rollback ? len : st->full_len;
+  if (px_runner_start(c, sql, send_len, pos_base, allow_new, need_count, &e) != PX_OK) {
     stmt_error(c, &e);
     return false;
   }

@@ -26,6 +26,14 @@ select 'héllo wörld ✓' as s from from;
 \echo case=syntax_error_after_unicode sqlstate=:SQLSTATE
 select 'alive 5a' as alive;
 
+select 1 + ;
+\echo case=syntax_error_at_semicolon sqlstate=:SQLSTATE
+select 'alive 5b' as alive;
+
+select 1 + /* c */ ; \; select 2;
+\echo case=syntax_error_at_semicolon_after_comment sqlstate=:SQLSTATE
+select 'alive 5c' as alive;
+
 select 'héllo wörld ✓' as s, 1 +* 2;
 \echo case=operator_after_unicode sqlstate=:SQLSTATE
 select 'alive 5' as alive;

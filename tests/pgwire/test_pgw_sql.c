@@ -164,6 +164,21 @@ static void test_split(void **state) {
   }
 }
 
+/* full_len reaches through the terminating ';' (what the proxy sends, so that an error at the
+ * ';' reads as PostgreSQL's "at or near \";\""), across comments and blanks before it. */
+static void test_split_full_len(void **state) {
+  (void)state;
+  const char *sql = "select 1 + /* c */ ; select 2 ;select 3";
+  pgw_sql_stmt st[4];
+  size_t n;
+  assert_int_equal(pgw_sql_split(sql, strlen(sql), st, 4, &n, NULL), PGW_OK);
+  assert_int_equal(n, 3);
+  assert_int_equal(st[0].len, strlen("select 1 +"));
+  assert_int_equal(st[0].full_len, strlen("select 1 + /* c */ ;"));
+  assert_int_equal(st[1].full_len, strlen("select 2 ;"));
+  assert_int_equal(st[2].full_len, st[2].len);
+}
+
 static void test_split_limit(void **state) {
   (void)state;
   pgw_sql_stmt st[2];
@@ -242,9 +257,13 @@ static void test_prefixes_never_overrun(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_tokens),       cmocka_unit_test(test_errors_like_pg15),
-      cmocka_unit_test(test_split),        cmocka_unit_test(test_split_limit),
-      cmocka_unit_test(test_placeholders), cmocka_unit_test(test_prefixes_never_overrun),
+      cmocka_unit_test(test_tokens),
+      cmocka_unit_test(test_errors_like_pg15),
+      cmocka_unit_test(test_split),
+      cmocka_unit_test(test_split_full_len),
+      cmocka_unit_test(test_split_limit),
+      cmocka_unit_test(test_placeholders),
+      cmocka_unit_test(test_prefixes_never_overrun),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
