@@ -344,6 +344,14 @@ static pgw_rc classify_verb(cur *c, const pgw_tok *verb, pgw_sql_cmd *cmd) {
     set(cmd, is(c, &next, "all") ? "DEALLOCATE ALL" : "DEALLOCATE", PGW_TAG_PLAIN, false);
     return PGW_OK;
   }
+  if (is(c, &t, "set")) {
+    cmd->block_only = is(c, &next, "local")         ? "SET LOCAL"
+                      : is(c, &next, "transaction") ? "SET TRANSACTION"
+                      : is(c, &next, "constraints") ? "SET CONSTRAINTS"
+                                                    : NULL;
+    set(cmd, is(c, &next, "constraints") ? "SET CONSTRAINTS" : "SET", PGW_TAG_PLAIN, false);
+    return PGW_OK;
+  }
   if (is(c, &t, "discard")) {
     set(cmd, "DISCARD", PGW_TAG_PLAIN, false);
     if (is(c, &next, "temporary"))

@@ -46,6 +46,9 @@ typedef struct pgw_sql_cmd {
   pgw_txn_op txn;
   bool and_chain;  /* COMMIT/ROLLBACK AND CHAIN: a new block starts at once */
   bool is_execute; /* EXECUTE name: the tag is the prepared statement's */
+  /* "SET LOCAL", "SET TRANSACTION", "SET CONSTRAINTS": PostgreSQL warns (25P01) when one runs
+   * outside a transaction block, where it has no effect; NULL otherwise. Static. */
+  const char *block_only;
 } pgw_sql_cmd;
 
 /* Classifies one statement (as delimited by pgw_sql_split; a trailing ';' ends it).

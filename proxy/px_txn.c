@@ -1,6 +1,8 @@
 /* px_txn.c — transaction status rules (PostgreSQL 15's xact.c behaviour, as a client sees it). */
 #include "px_txn.h"
 
+#include <string.h>
+
 #define NO_TXN_WARNING      "there is no transaction in progress"
 #define ALREADY_TXN_WARNING "there is already a transaction in progress"
 
@@ -50,6 +52,17 @@ static px_txn_plan with_warning(px_txn_plan p, const char *sqlstate, const char 
   return p;
 }
 
+/* PostgreSQL's WarnNoTransactionBlock text for a pgw_sql_cmd.block_only command. */
+static const char *block_only_warning(const char *what) {
+  if (strcmp(what, "SET TRANSACTION") == 0) {
+    return "SET TRANSACTION can only be used in transaction blocks";
+  }
+  if (strcmp(what, "SET CONSTRAINTS") == 0) {
+    return "SET CONSTRAINTS can only be used in transaction blocks";
+  }
+  return "SET LOCAL can only be used in transaction blocks";
+}
+
 static px_txn_plan refuse_no_block(px_implicit imp, const char *what) {
   px_txn_plan p = plan(PX_PLAN_REFUSE_NO_BLOCK, imp);
   p.what = what;
@@ -90,6 +103,9 @@ px_txn_plan px_txn_plan_stmt(pgw_txn_status st, px_implicit imp, const pgw_sql_c
   if (n < 2) {
     /* Never wrapped: the service answers; only the notice it cannot forward is added. */
     px_txn_plan p = plan(PX_PLAN_RUN, PX_IMPLICIT_NONE);
+    if (cmd->block_only != NULL) {
+      return with_warning(p, "25P01", block_only_warning(cmd->block_only));
+    }
     return ends && !cmd->and_chain ? with_warning(p, "25P01", NO_TXN_WARNING) : p;
   }
   /* An ALONE block is over once its statement ran; only the COMMIT that ends it remains. */

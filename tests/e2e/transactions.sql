@@ -57,3 +57,17 @@ commit;
 show work_mem;
 select count(*) as final_count, sum(a) as final_sum from e2e_tx;
 select sum(a) as temp_sum_at_end from e2e_tx_tmp;
+
+-- Outside a block these do nothing, and PostgreSQL says so (a WARNING the Data API cannot carry;
+-- redwire sends it). Inside one, SET LOCAL lasts until its end, silently; so does a multi-statement
+-- string's implicit block.
+set local work_mem = '4MB';
+show work_mem;
+set transaction isolation level serializable;
+set constraints all deferred;
+begin;
+set local work_mem = '5MB';
+show work_mem;
+commit;
+show work_mem;
+set local work_mem = '6MB' \; show work_mem;

@@ -96,6 +96,7 @@ static const tag_case pg15[] = {
     {"ROLLBACK TO SAVEPOINT sp3", 0, "ROLLBACK", false},
     {"ROLLBACK TO sp3", 0, "ROLLBACK", false},
     {"SET TRANSACTION ISOLATION LEVEL READ COMMITTED", 0, "SET", false},
+    {"SET CONSTRAINTS ALL DEFERRED", 0, "SET CONSTRAINTS", false},
     {"DECLARE cur CURSOR FOR SELECT * FROM tt.t", 0, "DECLARE CURSOR", false},
     {"FETCH 2 FROM cur", 1, "FETCH 1", true},
     {"FETCH ALL FROM cur", 0, "FETCH 0", true},
