@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -437,6 +438,45 @@ static void test_targets_config(void **state) {
   emu_config_free(&c);
 }
 
+/* A --config file sets page size and faults; comments are skipped; flags on the command line win;
+ * a bad line is named by file and line. */
+static void test_config_file(void **state) {
+  (void)state;
+  char path[] = "/tmp/emu-config-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  static const char text[] = "# emulator settings\n"
+                             "page-rows = 7\n"
+                             "; faults\n"
+                             "latency-ms = 300\n"
+                             "wait-time = ignore\n"
+                             "\n"
+                             "page-bytes = 4096\n";
+  assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+  close(fd);
+  emu_config c;
+  char err[256];
+  char *argv[] = {"redwire-emulator", "--pg", "host=x",       "--key", "A:B",
+                  "--config",         path,   "--page-bytes", "9000"};
+  assert_int_equal(emu_config_parse(9, argv, &c, err, sizeof err), EMU_CONFIG_OK);
+  assert_int_equal(c.page_rows, 7);
+  assert_int_equal(c.page_bytes, 9000); /* the flag, not the file's 4096 */
+  assert_int_equal(c.faults.latency_ms, 300);
+  assert_int_equal(c.faults.wait_time, EMU_WAIT_IGNORE);
+  emu_config_free(&c);
+
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("page-rows = 7\nthrottle-rate = 2\n", f);
+  fclose(f);
+  assert_int_equal(emu_config_parse(7, argv, &c, err, sizeof err), EMU_CONFIG_ERROR);
+  print_message("  %s\n", err);
+  assert_non_null(strstr(err, ":2"));
+  assert_non_null(strstr(err, "throttle-rate"));
+  emu_config_free(&c);
+  unlink(path);
+}
+
 static void test_fault_settings_and_plans(void **state) {
   (void)state;
   emu_fault_settings s;
@@ -504,6 +544,7 @@ int main(void) {
       cmocka_unit_test(test_canned_rows_and_paging),
       cmocka_unit_test(test_credentials_file),
       cmocka_unit_test(test_targets_config),
+      cmocka_unit_test(test_config_file),
       cmocka_unit_test(test_fault_settings_and_plans),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
