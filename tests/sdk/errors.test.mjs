@@ -273,6 +273,24 @@ describe('authentication', () => {
     );
   });
 
+  // The SDK never sends a malformed Authorization header, so one is made after it signed.
+  it('an Authorization header without Signature: IncompleteSignatureException', async () => {
+    const c = otherClient();
+    c.middlewareStack.addRelativeTo(
+      (next) => async (args) => {
+        const h = args.request.headers;
+        h.authorization = h.authorization.replace(/, Signature=[0-9a-f]+$/, '');
+        return next(args);
+      },
+      { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'dropSignature' },
+    );
+    await rejectsWith(c.send(new ListDatabasesCommand({ ...target })), {
+      name: 'IncompleteSignatureException',
+      status: 400,
+      message: /^Authorization header requires 'Signature' parameter\./,
+    });
+  });
+
   it('an unknown access key: UnrecognizedClientException', async () => {
     const c = otherClient({
       credentials: { accessKeyId: 'AKIDREDWIRENOSUCHKEY', secretAccessKey: 'whatever' },
