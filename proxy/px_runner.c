@@ -817,7 +817,10 @@ static void on_execute_done(void *ctx, dapi_call *call, dapi_call_outcome *o) {
         start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
       }
     } else if (refused_long_poll(c, o)) {
-      dapi_rc rc = start_execute(c); /* same ClientToken, without WaitTimeSeconds */
+      /* Same ClientToken, without WaitTimeSeconds. Also when a cancel is pending: its probe may
+       * already have started the statement under this token, and this answers at once with the
+       * Id, which on_info then cancels. */
+      dapi_rc rc = start_execute(c);
       if (rc != DAPI_OK) {
         start_failed(c, DAPI_OP_EXECUTE_STATEMENT, rc);
       }
