@@ -45,17 +45,7 @@ static bool only_ws(const char *p, const char *end) {
 void emu_api_handle(emu_server *srv, const emu_request *req, emu_response *resp) {
   emu_err err = {0};
   resp->op_name = "?";
-  auth_sigv4_request sreq = {
-      .method = req->method,
-      .path = req->path,
-      .path_len = req->path_len,
-      .query = req->query,
-      .query_len = req->query_len,
-      .headers = req->headers,
-      .n_headers = req->n_headers,
-      .payload = req->body,
-      .payload_len = req->body_len,
-  };
+  auth_sigv4_request sreq = emu_request_sigv4(req);
   const emu_key *key = emu_auth_verify_service(srv->cfg, srv->sts, EMU_AUTH_SERVICE, &sreq,
                                                (int64_t)time(NULL), &err);
   if (key == NULL) {

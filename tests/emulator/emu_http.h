@@ -35,6 +35,21 @@ typedef struct emu_request {
   const char *request_id; /* the x-amzn-RequestId of the answer */
 } emu_request;
 
+/* The request as the SigV4 verifier sees it (every pointer borrowed from req). */
+static inline auth_sigv4_request emu_request_sigv4(const emu_request *req) {
+  return (auth_sigv4_request){
+      .method = req->method,
+      .path = req->path,
+      .path_len = req->path_len,
+      .query = req->query,
+      .query_len = req->query_len,
+      .headers = req->headers,
+      .n_headers = req->n_headers,
+      .payload = req->body,
+      .payload_len = req->body_len,
+  };
+}
+
 typedef struct emu_response {
   int status;
   emu_buf body;             /* owned */

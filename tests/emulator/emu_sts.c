@@ -539,17 +539,7 @@ void emu_sts_handle(emu_server *srv, const emu_request *req, emu_response *resp)
   const emu_key *key = NULL;
   if (idx != 2) {
     /* AssumeRoleWithWebIdentity is the one unsigned action: the token is the credential. */
-    auth_sigv4_request sreq = {
-        .method = req->method,
-        .path = req->path,
-        .path_len = req->path_len,
-        .query = req->query,
-        .query_len = req->query_len,
-        .headers = req->headers,
-        .n_headers = req->n_headers,
-        .payload = req->body,
-        .payload_len = req->body_len,
-    };
+    auth_sigv4_request sreq = emu_request_sigv4(req);
     emu_err err = {0};
     key = emu_auth_verify_service(srv->cfg, srv->sts, "sts", &sreq, (int64_t)time(NULL), &err);
     if (key == NULL) {
