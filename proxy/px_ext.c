@@ -480,6 +480,13 @@ static void on_bind(px_conn *c, const pgw_msg *m) {
     p->cols.known = true;
     p->cols.has_rows = false;
   } else if (s->cols.known) {
+    /* As PostgreSQL, where the columns are known at Bind (a described statement); otherwise the
+     * run checks them when they arrive (px_sink). */
+    if (s->cols.has_rows && !px_text_format_count_ok(p->ncodes, s->cols.n, &e)) {
+      px_ext__portal_free(p);
+      ext_error(c, &e);
+      return;
+    }
     if (!px_ext__cols_copy(&p->cols, s->cols.cols, s->cols.n, s->cols.has_rows)) {
       px_ext__portal_free(p);
       oom(c);

@@ -107,12 +107,8 @@ static int describe(px_sink *s) {
   for (uint32_t i = 0; i < s->ncols; i++) {
     s->cols[i].name = s->names + s->name_off[i];
   }
-  if (s->ncodes > 1 && s->ncodes != s->ncols) {
+  if (!px_text_format_count_ok(s->ncodes, s->ncols, &s->err)) {
     s->failed = true;
-    pgw_error_set(&s->err, "ERROR", "08P01",
-                  "bind message has %u result formats but query has %u "
-                  "columns",
-                  (unsigned)s->ncodes, (unsigned)s->ncols);
     return STOP;
   }
   for (uint32_t i = 0; i < s->ncols && s->ncodes > 0; i++) {

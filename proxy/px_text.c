@@ -316,6 +316,15 @@ int16_t px_text_format_code(const int16_t *codes, uint16_t ncodes, uint32_t col)
   return ncodes == 1 ? codes[0] : codes[col];
 }
 
+bool px_text_format_count_ok(uint16_t ncodes, uint32_t ncols, pgw_error *e) {
+  if (ncodes <= 1 || ncodes == ncols) {
+    return true;
+  }
+  pgw_error_set(e, "ERROR", "08P01", "bind message has %u result formats but query has %u columns",
+                (unsigned)ncodes, (unsigned)ncols);
+  return false;
+}
+
 /* Written with the writer's primitives, field by field, in the layout of pgw_enc_row_description
  * ('T', count, then name, table OID, attnum, type OID, typlen, typmod, format per column), so that
  * no pgw_field array of up to 65535 entries has to be built first. */

@@ -69,6 +69,10 @@ void px_text_row_description(pgw_wr *w, const px_column *cols, uint16_t n, const
 /* The format code of column col under Bind's 0/1/N rule (see px_text_row_description). */
 int16_t px_text_format_code(const int16_t *codes, uint16_t ncodes, uint32_t col);
 
+/* Bind's 0/1/N rule itself: false with e set (08P01, PostgreSQL's text) when there are several
+ * codes and not one per column. Every caller of the two functions above checks it first. */
+bool px_text_format_count_ok(uint16_t ncodes, uint32_t ncols, pgw_error *e);
+
 /* The pgw_field of one column in text format: what px_text_row_description writes for it (the
  * unit tests compare with pgwire's own encoder). The name pointer is copied from c, not the
  * string. */

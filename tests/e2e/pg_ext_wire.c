@@ -73,6 +73,20 @@ static void bind(xbuf *x, const char *portal, const char *stmt, int rfmt) {
   }
   end(x, at);
 }
+/* Bind without parameters and with n result format codes. */
+static void bind_formats(xbuf *x, const char *portal, const char *stmt, uint16_t n,
+                         const int16_t *codes) {
+  size_t at = begin(x, 'B');
+  put_str(x, portal);
+  put_str(x, stmt);
+  put_u16(x, 0);
+  put_u16(x, 0);
+  put_u16(x, n);
+  for (uint16_t i = 0; i < n; i++) {
+    put_u16(x, (uint16_t)codes[i]);
+  }
+  end(x, at);
+}
 /* Parse with declared parameter types. */
 static void parse_typed(xbuf *x, const char *name, const char *sql, uint16_t n,
                         const uint32_t *oids) {
@@ -448,6 +462,15 @@ int main(int argc, char **argv) {
                  "select 1::int4 as a, 'x'::text as b, 2.5::float8 as c, null::int2 as d, "
                  "true as e, 12.34::numeric as f, date '2024-06-12' as g");
            bind(x, "", "", 1); describe(x, 'P', ""); execute(x, "", 0); sync(x));
+  /* Per-column result formats, and a count that matches neither 1 nor the columns of a
+   * statement described before the Bind (PostgreSQL refuses it at Bind). */
+  static const int16_t f_tbt[] = {0, 1, 0}, f_two[] = {1, 0};
+  SCENARIO("formats-per-column", parse(x, "", "select 1::int4 as a, 2::int8 as b, 'c' as c");
+           describe(x, 'S', ""); bind_formats(x, "", "", 3, f_tbt); describe(x, 'P', "");
+           execute(x, "", 0); sync(x));
+  SCENARIO("formats-count", parse(x, "", "select 1::int4 as a, 2::int8 as b, 'c' as c");
+           describe(x, 'S', ""); bind_formats(x, "", "", 2, f_two); describe(x, 'P', "");
+           execute(x, "", 0); sync(x));
   /* Close, and what is gone afterwards. */
   SCENARIO("close", close_(x, 'S', "s1"); close_(x, 'P', "nope"); close_(x, 'S', "nope"); sync(x));
   SCENARIO("closed", describe(x, 'S', "s1"); sync(x));
