@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "px_conn.h"
+#include "px_text_int.h"
 
 /* Settings PostgreSQL reports with ParameterStatus (GUC_REPORT) among those redwire knows. */
 static bool reported(px_param_id id) {
@@ -520,11 +521,10 @@ void px_session_after_success(px_conn *c, const char *sql, size_t len) {
       px_datestyle_canon(cur_of(c, st.id), st.value, canon, sizeof canon, &e)) {
     (void)set_cur(c, st.id, canon);
   } else if (st.id == PX_PARAM_STANDARD_CONFORMING_STRINGS) {
-    bool on = strcmp(st.value, "on") == 0 || strcmp(st.value, "true") == 0 ||
-              strcmp(st.value, "1") == 0 || strcmp(st.value, "yes") == 0;
+    /* The service accepted it, so it is one of PostgreSQL's boolean spellings ('ON', 't', ...). */
+    bool on = false;
+    (void)px__text_parse_bool(st.value, strlen(st.value), &on);
     (void)set_cur(c, st.id, on ? "on" : "off");
-  } else if (st.id == PX_PARAM_INTERVALSTYLE) {
-    (void)set_cur(c, st.id, st.value); /* postgres, postgres_verbose, sql_standard, iso_8601 */
   } else {
     (void)set_cur(c, st.id, st.value);
   }

@@ -80,6 +80,20 @@ def test_server_params(conn):
     assert [d.type_code for d in cur.description] == [23, 25, 1700, 16, 16, 1082, 20]
 
 
+def test_parameter_status():
+    # A SET of a reported setting comes back as ParameterStatus, in PostgreSQL's canonical
+    # spelling whatever spelling the client used.
+    conn = psycopg.connect(dc.libpq_dsn(), autocommit=True)
+    try:
+        for spelled, reported in (("'OFF'", "off"), ("'t'", "on"), ("false", "off"), ("On", "on")):
+            conn.execute(f"set standard_conforming_strings = {spelled}")
+            assert conn.info.parameter_status("standard_conforming_strings") == reported, spelled
+        conn.execute("set application_name = 'drivers psycopg'")
+        assert conn.info.parameter_status("application_name") == "drivers psycopg"
+    finally:
+        conn.close()
+
+
 def test_types(conn):
     # The same statement over the extended protocol (no parameters), text results.
     cur = conn.execute(TYPES_SQL)
