@@ -15,5 +15,8 @@ void auth_awscfg__errf(auth_awscfg_err *err, const char *fmt, ...)
 char *auth_awscfg__strndup(const char *s, size_t n);
 /* Wipes then frees a NUL-terminated string that may hold a secret; NULL is fine. */
 void auth_awscfg__secret_free(char *s);
+/* The value of NAME in envp (NULL-terminated "NAME=value" strings, envp may be NULL), or NULL.
+ * An empty variable counts as unset, so `AWS_PROFILE= cmd` means the default. */
+const char *auth_awscfg__env(const char *const *envp, const char *name);
 
 #endif

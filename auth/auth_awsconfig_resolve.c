@@ -38,8 +38,7 @@ static const char *env_get(const char *const *envp, const char *name) {
   return NULL;
 }
 
-/* An empty variable counts as unset, so `AWS_PROFILE= cmd` means the default. */
-static const char *env_nonempty(const char *const *envp, const char *name) {
+const char *auth_awscfg__env(const char *const *envp, const char *name) {
   const char *v = env_get(envp, name);
   return v != NULL && v[0] != '\0' ? v : NULL;
 }
@@ -51,7 +50,7 @@ static auth_awscfg_rc expand_home(const char *const *envp, const char *path, cha
     *out = auth_awscfg__strndup(path, strlen(path));
     return *out ? AUTH_AWSCFG_OK : AUTH_AWSCFG_ENOMEM;
   }
-  const char *home = env_nonempty(envp, "HOME");
+  const char *home = auth_awscfg__env(envp, "HOME");
   if (home == NULL) {
     return AUTH_AWSCFG_OK;
   }
@@ -79,9 +78,9 @@ void auth_awscfg_env_free(auth_awscfg_env *e) {
 auth_awscfg_rc auth_awscfg_env_read(const char *const *envp, auth_awscfg_env *out,
                                     auth_awscfg_err *err) {
   memset(out, 0, sizeof(*out));
-  const char *cfg = env_nonempty(envp, "AWS_CONFIG_FILE");
-  const char *cred = env_nonempty(envp, "AWS_SHARED_CREDENTIALS_FILE");
-  const char *profile = env_nonempty(envp, "AWS_PROFILE");
+  const char *cfg = auth_awscfg__env(envp, "AWS_CONFIG_FILE");
+  const char *cred = auth_awscfg__env(envp, "AWS_SHARED_CREDENTIALS_FILE");
+  const char *profile = auth_awscfg__env(envp, "AWS_PROFILE");
   out->profile_explicit = profile != NULL;
   out->profile =
       profile ? auth_awscfg__strndup(profile, strlen(profile)) : auth_awscfg__strndup("default", 7);

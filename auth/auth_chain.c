@@ -1,30 +1,14 @@
 /* auth_chain.c — the environment side of the credential chain (see auth_chain.h). */
 #include "auth_chain.h"
+#include "auth_awsconfig_int.h"
 
-#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const char *env_get(const char *const *envp, const char *name) {
-  size_t n = strlen(name);
-  for (; envp != NULL && *envp != NULL; envp++) {
-    if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=') {
-      return (*envp)[n + 1] != '\0' ? *envp + n + 1 : NULL; /* empty = unset */
-    }
-  }
-  return NULL;
-}
-
 static bool set(const char *s) {
   return s != NULL && s[0] != '\0';
-}
-
-static void err_set(auth_awscfg_err *err, const char *msg) {
-  if (err != NULL) {
-    snprintf(err->msg, sizeof err->msg, "%s", msg);
-  }
 }
 
 static bool dup(char **out, const char *s) {
@@ -64,7 +48,7 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
   bool ok = true;
   /* 1. settings */
   if (set(s->access_key_id) != set(s->secret_access_key)) {
-    err_set(err, "[aws] access_key_id and secret_access_key must be set together");
+    auth_awscfg__errf(err, "[aws] access_key_id and secret_access_key must be set together");
     return AUTH_AWSCFG_EINVAL;
   }
   if (set(s->access_key_id)) {
@@ -72,27 +56,27 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
     ok = ok && creds(&out->static_creds, s->access_key_id, s->secret_access_key, s->session_token);
   }
   /* 2. environment */
-  const char *akid = env_get(envp, "AWS_ACCESS_KEY_ID");
-  const char *secret = env_get(envp, "AWS_SECRET_ACCESS_KEY");
+  const char *akid = auth_awscfg__env(envp, "AWS_ACCESS_KEY_ID");
+  const char *secret = auth_awscfg__env(envp, "AWS_SECRET_ACCESS_KEY");
   if (akid != NULL && secret != NULL) {
     out->has_env = true;
-    ok = ok && creds(&out->env_creds, akid, secret, env_get(envp, "AWS_SESSION_TOKEN"));
+    ok = ok && creds(&out->env_creds, akid, secret, auth_awscfg__env(envp, "AWS_SESSION_TOKEN"));
   }
   /* 3. web identity: the settings as a pair, else the environment's pair. */
   const char *file = s->web_identity_token_file, *role = s->role_arn;
   const char *session = NULL;
   if (!set(file)) {
-    file = env_get(envp, "AWS_WEB_IDENTITY_TOKEN_FILE");
-    role = env_get(envp, "AWS_ROLE_ARN");
-    session = env_get(envp, "AWS_ROLE_SESSION_NAME");
+    file = auth_awscfg__env(envp, "AWS_WEB_IDENTITY_TOKEN_FILE");
+    role = auth_awscfg__env(envp, "AWS_ROLE_ARN");
+    session = auth_awscfg__env(envp, "AWS_ROLE_SESSION_NAME");
     if (file != NULL && role == NULL) {
       auth_chain_env_free(out);
-      err_set(err, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
+      auth_awscfg__errf(err, "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not");
       return AUTH_AWSCFG_EINVAL;
     }
   } else if (!set(role)) {
     auth_chain_env_free(out);
-    err_set(err, "[aws] web_identity_token_file needs [aws] role_arn");
+    auth_awscfg__errf(err, "[aws] web_identity_token_file needs [aws] role_arn");
     return AUTH_AWSCFG_EINVAL;
   }
   if (!set(s->web_identity_token_file) && set(s->role_arn)) {
@@ -104,10 +88,10 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
          dup(&out->role_session_name, session);
   }
   /* 5. container */
-  const char *rel = env_get(envp, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-  const char *full = env_get(envp, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+  const char *rel = auth_awscfg__env(envp, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  const char *full = auth_awscfg__env(envp, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
   if (rel != NULL) {
-    const char *host = env_get(envp, "REDWIRE_CONTAINER_CREDENTIALS_HOST");
+    const char *host = auth_awscfg__env(envp, "REDWIRE_CONTAINER_CREDENTIALS_HOST");
     size_t n = strlen(rel) + 64 + (host != NULL ? strlen(host) : 0);
     out->container_url = malloc(n);
     ok = ok && out->container_url != NULL;
@@ -121,8 +105,9 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
     bool http = strncasecmp(full, "http://", 7) == 0;
     if (!https && !(http && container_http_host_ok(full))) {
       auth_chain_env_free(out);
-      err_set(err, "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback "
-                   "or ECS/EKS link-local address");
+      auth_awscfg__errf(err,
+                        "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback "
+                        "or ECS/EKS link-local address");
       return AUTH_AWSCFG_EINVAL;
     }
     out->has_container = true;
@@ -130,13 +115,14 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
   }
   if (out->has_container) {
     ok = ok &&
-         dup(&out->container_token_file, env_get(envp, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) &&
-         dup(&out->container_token, env_get(envp, "AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+         dup(&out->container_token_file,
+             auth_awscfg__env(envp, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) &&
+         dup(&out->container_token, auth_awscfg__env(envp, "AWS_CONTAINER_AUTHORIZATION_TOKEN"));
   }
   /* 6. IMDS */
-  const char *disabled = env_get(envp, "AWS_EC2_METADATA_DISABLED");
+  const char *disabled = auth_awscfg__env(envp, "AWS_EC2_METADATA_DISABLED");
   out->imds_enabled = !(disabled != NULL && strcasecmp(disabled, "true") == 0);
-  const char *ep = env_get(envp, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  const char *ep = auth_awscfg__env(envp, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
   ok = ok && dup(&out->imds_endpoint, ep != NULL ? ep : "http://169.254.169.254");
   if (ok && out->imds_endpoint != NULL) {
     size_t n = strlen(out->imds_endpoint);
@@ -151,13 +137,6 @@ auth_awscfg_rc auth_chain_env_read(const auth_chain_settings *s, const char *con
   return AUTH_AWSCFG_OK;
 }
 
-static void wipe_free(char *s) {
-  if (s != NULL) {
-    OPENSSL_cleanse(s, strlen(s));
-    free(s);
-  }
-}
-
 void auth_chain_env_free(auth_chain_env *e) {
   auth_awscfg_creds_free(&e->static_creds);
   auth_awscfg_creds_free(&e->env_creds);
@@ -165,7 +144,7 @@ void auth_chain_env_free(auth_chain_env *e) {
   free(e->role_arn);
   free(e->role_session_name);
   free(e->container_url);
-  wipe_free(e->container_token);
+  auth_awscfg__secret_free(e->container_token);
   free(e->container_token_file);
   free(e->imds_endpoint);
   free(e->assume_role_arn);
