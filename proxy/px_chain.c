@@ -20,16 +20,6 @@
 #define TOKEN_FILE_MAX     (16u << 10)
 #define IMDS_TOKEN_TTL_S   "21600"
 
-typedef enum {
-  SRC_NONE,
-  SRC_STATIC,
-  SRC_ENV,
-  SRC_WEB_IDENTITY,
-  SRC_PROFILE,
-  SRC_CONTAINER,
-  SRC_IMDS
-} src_kind;
-
 typedef enum { FETCH_STATIC, FETCH_WEB_IDENTITY, FETCH_PROCESS, FETCH_CONTAINER, FETCH_IMDS } fetch;
 
 struct px_chain {
@@ -39,7 +29,6 @@ struct px_chain {
   char sts_endpoint[512];
   long connect_timeout_ms;
   char source[192]; /* for logs: "environment", "profile dev (role_arn)", ... */
-  src_kind kind;
   auth_chain_env env;
   auth_awscfg_plan plan;
   bool has_plan;
@@ -849,21 +838,18 @@ static bool choose(px_chain *ch, const conf_settings *s, const char *const *envp
   }
   auth_chain_env *e = &ch->env;
   if (e->has_static) {
-    ch->kind = SRC_STATIC;
     snprintf(ch->source, sizeof ch->source, "[aws] settings");
     ch->base = FETCH_STATIC;
     ch->base_static = &e->static_creds;
     return true;
   }
   if (e->has_env) {
-    ch->kind = SRC_ENV;
     snprintf(ch->source, sizeof ch->source, "environment (AWS_ACCESS_KEY_ID)");
     ch->base = FETCH_STATIC;
     ch->base_static = &e->env_creds;
     return true;
   }
   if (e->has_web_identity) {
-    ch->kind = SRC_WEB_IDENTITY;
     snprintf(ch->source, sizeof ch->source, "web identity (%.60s)", e->role_arn);
     ch->base = FETCH_WEB_IDENTITY;
     ch->webid_file = e->web_identity_token_file;
@@ -876,7 +862,6 @@ static bool choose(px_chain *ch, const conf_settings *s, const char *const *envp
     return false;
   }
   if (applies) {
-    ch->kind = SRC_PROFILE;
     static const char *const kinds[] = {"none", "static keys", "role_arn", "web identity",
                                         "credential_process"};
     snprintf(ch->source, sizeof ch->source, "profile %.40s (%s)", ch->plan.profile,
@@ -884,13 +869,11 @@ static bool choose(px_chain *ch, const conf_settings *s, const char *const *envp
     return plan_base(ch, why, why_cap);
   }
   if (e->has_container) {
-    ch->kind = SRC_CONTAINER;
     snprintf(ch->source, sizeof ch->source, "container credentials endpoint");
     ch->base = FETCH_CONTAINER;
     return true;
   }
   if (e->imds_enabled) {
-    ch->kind = SRC_IMDS;
     snprintf(ch->source, sizeof ch->source, "instance metadata (IMDSv2 at %.60s)",
              e->imds_endpoint);
     ch->base = FETCH_IMDS;
@@ -921,7 +904,6 @@ px_status px_chain_start(px_server *srv, px_chain **out) {
   char reason[256] = "";
   *out = ch;
   if (!choose(ch, s, srv->envp, reason, sizeof reason)) {
-    ch->kind = SRC_NONE;
     snprintf(ch->last_error, sizeof ch->last_error, "%s", reason);
     PX_LOG_ERROR(&srv->log, 0, "redwire has no AWS credentials of its own: %s", reason);
     return PX_OK;
