@@ -36,6 +36,15 @@ typedef struct check {
 
 static void attempt(check *k);
 
+/* Ends check k: the connection no longer waits for it. Returns the connection. */
+static px_conn *check_end(check *k) {
+  px_conn *c = k->c;
+  free(k);
+  c->pending_calls--;
+  c->auth_pending = false;
+  return c;
+}
+
 /* Failures worth another attempt: STS was not asked, or answered that it could not answer. */
 static bool transient(const dapi_sts_outcome *o) {
   if (o->status == DAPI_STS_UNREACHABLE) {
@@ -60,12 +69,8 @@ static bool transient(const dapi_sts_outcome *o) {
 
 static void on_retry(void *ctx) {
   check *k = ctx;
-  px_conn *c = k->c;
-  if (c->state == PX_CONN_CLOSING) {
-    free(k);
-    c->pending_calls--;
-    c->auth_pending = false;
-    px_conn_maybe_free(c);
+  if (k->c->state == PX_CONN_CLOSING) {
+    px_conn_maybe_free(check_end(k));
     return;
   }
   attempt(k);
@@ -107,19 +112,14 @@ static void on_checked(void *ctx, dapi_sts_outcome *o) {
     return;
   }
   unsigned attempts = k->attempts;
-  free(k);
-  c->pending_calls--;
-  c->auth_pending = false;
+  char endpoint[sizeof k->endpoint]; /* the one asked, whatever a reload has changed since */
+  memcpy(endpoint, k->endpoint, sizeof endpoint);
+  check_end(k);
   if (c->state == PX_CONN_CLOSING) {
     px_conn_maybe_free(c);
     return;
   }
   const conf_settings *s = px_conn_conf(c);
-  char endpoint[512];
-  const char *why = NULL;
-  if (conf_sts_endpoint_for(s, endpoint, sizeof endpoint, &why) != CONF_OK) {
-    snprintf(endpoint, sizeof endpoint, "STS");
-  }
   switch (o->status) {
   case DAPI_STS_OK:
     PX_LOG_INFO(&c->srv->log, c->id, "IAM key check: %s is %s (%llu ms)", c->creds.access_key_id,
@@ -214,11 +214,9 @@ static void attempt(check *k) {
                        .timeout_ms = CHECK_TIMEOUT_MS};
   dapi_rc rc = dapi_sts_start(px_curl_uv_multi(c->srv->curl), &in, on_checked, k, NULL);
   if (rc != DAPI_OK) {
-    char endpoint[512];
-    snprintf(endpoint, sizeof endpoint, "%s", k->endpoint);
-    free(k);
-    c->pending_calls--;
-    c->auth_pending = false;
+    char endpoint[sizeof k->endpoint];
+    memcpy(endpoint, k->endpoint, sizeof endpoint);
+    check_end(k); /* first: the connection may close for good in fatal08001 */
     fatal08001(c, endpoint,
                rc == DAPI_EINVAL ? "invalid STS endpoint or region" : dapi_strerror(rc));
     if (c->state != PX_CONN_CLOSING) {
