@@ -48,7 +48,7 @@ void px_keycache_free(px_keycache *kc) {
 }
 
 /* HMAC over the three parts with NUL separators, so ("ab","c") and ("a","bc") differ. */
-static bool digest(const px_keycache *kc, const px_creds *cr, uint8_t out[32]) {
+bool px__keycache_digest(const px_keycache *kc, const px_creds *cr, uint8_t out[32]) {
   const char *parts[3] = {cr->access_key_id, cr->secret_access_key,
                           cr->session_token != NULL ? cr->session_token : ""};
   EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
@@ -77,7 +77,7 @@ static entry *find(px_keycache *kc, const uint8_t d[32]) {
 
 bool px_keycache_lookup(px_keycache *kc, const px_creds *creds, uint64_t now_ms) {
   uint8_t d[32];
-  if (!digest(kc, creds, d)) {
+  if (!px__keycache_digest(kc, creds, d)) {
     return false;
   }
   entry *e = find(kc, d);
@@ -93,7 +93,7 @@ bool px_keycache_lookup(px_keycache *kc, const px_creds *creds, uint64_t now_ms)
 
 void px_keycache_store(px_keycache *kc, const px_creds *creds, uint64_t now_ms, uint64_t ttl_ms) {
   uint8_t d[32];
-  if (ttl_ms == 0 || !digest(kc, creds, d)) {
+  if (ttl_ms == 0 || !px__keycache_digest(kc, creds, d)) {
     return;
   }
   entry *e = find(kc, d);
@@ -117,7 +117,7 @@ void px_keycache_store(px_keycache *kc, const px_creds *creds, uint64_t now_ms, 
 
 void px_keycache_forget(px_keycache *kc, const px_creds *creds) {
   uint8_t d[32];
-  if (!digest(kc, creds, d)) {
+  if (!px__keycache_digest(kc, creds, d)) {
     return;
   }
   entry *e = find(kc, d);

@@ -37,4 +37,8 @@ void px_keycache_forget(px_keycache *kc, const px_creds *creds);
 /* Live (unexpired at now_ms) entries, for tests and stats. */
 size_t px_keycache_count(const px_keycache *kc, uint64_t now_ms);
 
+/* The digest kc keeps for creds (what an entry holds instead of the keys), for tests: false when
+ * it cannot be computed. */
+bool px__keycache_digest(const px_keycache *kc, const px_creds *creds, uint8_t out[32]);
+
 #endif

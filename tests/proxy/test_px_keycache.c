@@ -73,12 +73,18 @@ static void test_eviction(void **state) {
 
 static void test_salt_per_cache(void **state) {
   (void)state;
-  /* Two caches (two processes) do not share entries: a digest is only meaningful to its own
-   * salt. Observable through the stored digest bytes, which differ. */
+  /* Two caches (two processes) hold different digests of the same keys: a digest is only
+   * meaningful to its own random salt. */
   px_keycache *k1, *k2;
   assert_int_equal(px_keycache_new(1, &k1), PX_OK);
   assert_int_equal(px_keycache_new(1, &k2), PX_OK);
   px_creds a = mk("AKID1", "secret1", NULL);
+  uint8_t d1[32], d1again[32], d2[32];
+  assert_true(px__keycache_digest(k1, &a, d1));
+  assert_true(px__keycache_digest(k1, &a, d1again));
+  assert_true(px__keycache_digest(k2, &a, d2));
+  assert_memory_equal(d1, d1again, 32);
+  assert_memory_not_equal(d1, d2, 32);
   px_keycache_store(k1, &a, 0, 1000);
   assert_true(px_keycache_lookup(k1, &a, 1));
   assert_false(px_keycache_lookup(k2, &a, 1));
