@@ -55,7 +55,7 @@ case $out in *"password authentication failed for user \"$akid\""*) ;; *) e2e_fa
 e2e_expect_eq "STS calls accepted so far" 0 "$(sts_calls)"
 [ "$(emu_stats errors.SignatureDoesNotMatch)" -ge 2 ] || e2e_fail "the emulator saw no SignatureDoesNotMatch"
 [ "$(emu_stats errors.InvalidClientTokenId)" -ge 2 ] || e2e_fail "the emulator saw no InvalidClientTokenId"
-if grep -Fq "$wrong_secret" "$RW_LOG" "$RW_DIR/out"; then
+if grep -Fq "$wrong_secret" "$RW_LOG" "$RW_OUT"; then
   e2e_fail "a secret reached redwire's log"
 fi
 

@@ -6,7 +6,9 @@
 #
 # starts $REDWIRE_BUILD_DIR/redwire on a free loopback port with an empty environment plus the
 # given variables (HOME is the instance's own directory, so no ~/.aws of the machine leaks in),
-# and sets RW_PORT, RW_LOG, RW_DIR. Extra ini lines: RW_EXTRA_REDWIRE, RW_EXTRA_AWS. Every
+# and sets RW_PORT, RW_LOG, RW_OUT (its stdout/stderr), RW_DIR. The log and the output are kept in
+# the stack's state directory (extra-*), where tests/stack down scans them for test secrets as it
+# scans the stack's own logs. Extra ini lines: RW_EXTRA_REDWIRE, RW_EXTRA_AWS. Every
 # instance is stopped (SIGTERM) when the test exits, and its output is checked for sanitizer
 # reports.
 
@@ -29,8 +31,8 @@ rw_private_stop() {
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   unset 'RW_PIDS[-1]'
-  if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$RW_DIR/out"; then
-    cat "$RW_DIR/out" >&2
+  if grep -Eq 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$RW_OUT"; then
+    cat "$RW_OUT" >&2
     e2e_fail "sanitizer report from the private redwire $RW_DIR"
   fi
 }
@@ -40,6 +42,8 @@ rw_private_start() {
   shift
   RW_DIR=$E2E_TMP/$name
   mkdir -p "$RW_DIR"
+  RW_LOG=$REDWIRE_STATE_DIR/extra-$E2E_NAME-$name-$$.log
+  RW_OUT=$REDWIRE_STATE_DIR/extra-$E2E_NAME-$name-$$.out
   for tries in 1 2 3 4 5 6 7 8 9 10; do
     port=$((20000 + RANDOM % 40000))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
@@ -49,7 +53,7 @@ listen_addr = 127.0.0.1
 listen_port = $port
 auth_mode = ${RW_AUTH_MODE:-iam}
 log_level = ${RW_LOG_LEVEL:-info}
-log_file = $RW_DIR/redwire.log
+log_file = $RW_LOG
 shutdown_timeout = 1s
 ${RW_EXTRA_REDWIRE:-}
 
@@ -63,12 +67,11 @@ ${RW_EXTRA_AWS:-}
 * = workgroup=$REDWIRE_TEST_WORKGROUP
 INI
     env -i PATH="$PATH" HOME="$RW_DIR" "$@" "$REDWIRE_BUILD_DIR/redwire" -c "$RW_DIR/redwire.ini" \
-      >"$RW_DIR/out" 2>&1 &
+      >"$RW_OUT" 2>&1 &
     RW_PIDS+=($!)
     for ((i = 0; i < 100; i++)); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         RW_PORT=$port
-        RW_LOG=$RW_DIR/redwire.log
         return 0
       fi
       kill -0 "${RW_PIDS[-1]}" 2>/dev/null || break
@@ -76,7 +79,7 @@ INI
     done
     rw_private_stop
   done
-  cat "$RW_DIR/out" "$RW_DIR/redwire.log" >&2 2>/dev/null || true
+  cat "$RW_OUT" "$RW_LOG" >&2 2>/dev/null || true
   e2e_fail "the private redwire $name did not start"
 }
 

@@ -2,7 +2,7 @@
 # settings a test needs, plus a throwaway test CA (sourced after e2e_lib.sh, never run).
 #
 # The private redwire uses the stack's emulator and test identity; its log goes to the stack's
-# state directory (extra-*.log) so that the suite-wide secret scan (e2e_secrets) reads it too.
+# state directory (extra-*.log) so that the suite-wide secret scan (tests/stack down) reads it too.
 
 # tls_make_ca DIR NAME: a CA key and self-signed certificate DIR/NAME.key, DIR/NAME.crt.
 tls_make_ca() {
