@@ -742,19 +742,7 @@ static char *zero_row_form(const px_ext_stmt *s, bool *wrappable, pgw_error *e) 
   if (st != PX_OK) {
     return NULL;
   }
-  char *q;
-  if (show) {
-    q = strndup(r.sql, r.sql_len);
-  } else {
-    static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
-    size_t len = sizeof pre - 1 + r.sql_len + sizeof post - 1;
-    q = malloc(len + 1);
-    if (q != NULL) {
-      memcpy(q, pre, sizeof pre - 1);
-      memcpy(q + sizeof pre - 1, r.sql, r.sql_len);
-      memcpy(q + sizeof pre - 1 + r.sql_len, post, sizeof post);
-    }
-  }
+  char *q = show ? strndup(r.sql, r.sql_len) : px_ext__zero_row_sql(r.sql, r.sql_len);
   px_param_sql_free(&r);
   if (q == NULL) {
     pgw_error_set(e, "ERROR", "53200", "out of memory");
@@ -913,7 +901,7 @@ static void sync_end(px_conn *c) {
   x->failed = false;
   x->cur = NULL;
   if (c->txn == PGW_TXN_IDLE) {
-    px_ext__drop_portals(c); /* the implicit transaction ended with its portals */
+    px_ext__drop_portals(c, NULL); /* the implicit transaction ended with its portals */
   }
   px_conn_ready(c);
 }
@@ -1032,16 +1020,7 @@ static void execute_done(px_conn *c, px_outcome *o, bool describe) {
       px_session_after_success(c, done_sql, strlen(done_sql));
     }
     if (was != PGW_TXN_IDLE && c->txn == PGW_TXN_IDLE) {
-      /* COMMIT/ROLLBACK ended the block: its other portals end with it. */
-      for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
-        if (*pp != p) {
-          px_ext_portal *q = *pp;
-          *pp = q->next;
-          px_ext__portal_free(q);
-        } else {
-          pp = &(*pp)->next;
-        }
-      }
+      px_ext__drop_portals(c, p); /* COMMIT/ROLLBACK ended the block: its other portals too */
     }
   }
   p->answered = describe && x->fused;

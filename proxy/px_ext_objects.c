@@ -83,14 +83,23 @@ px_ext_portal *px_ext__find_portal(px_conn *c, const char *name) {
   return NULL;
 }
 
-void px_ext__drop_stmt(px_conn *c, const char *name) {
+bool px_ext__drop_stmt(px_conn *c, const char *name) {
   for (px_ext_stmt **pp = &c->work->ext.stmts; *pp != NULL; pp = &(*pp)->next) {
     if (strcmp((*pp)->name, name) == 0) {
       px_ext_stmt *s = *pp;
       *pp = s->next;
       px_ext__stmt_free(s);
-      return;
+      return true;
     }
+  }
+  return false;
+}
+
+static void drop_stmts(px_conn *c) {
+  while (c->work->ext.stmts != NULL) {
+    px_ext_stmt *s = c->work->ext.stmts;
+    c->work->ext.stmts = s->next;
+    px_ext__stmt_free(s);
   }
 }
 
@@ -106,25 +115,36 @@ void px_ext__drop_portal(px_conn *c, const char *name) {
 }
 
 /* The transaction ended: its portals end with it (PostgreSQL's AtCommit_Portals / AtAbort). */
-void px_ext__drop_portals(px_conn *c) {
-  while (c->work->ext.portals != NULL) {
-    px_ext_portal *p = c->work->ext.portals;
-    c->work->ext.portals = p->next;
-    px_ext__portal_free(p);
+void px_ext__drop_portals(px_conn *c, const px_ext_portal *keep) {
+  for (px_ext_portal **pp = &c->work->ext.portals; *pp != NULL;) {
+    if (*pp != keep) {
+      px_ext_portal *q = *pp;
+      *pp = q->next;
+      px_ext__portal_free(q);
+    } else {
+      pp = &(*pp)->next;
+    }
   }
+}
+
+char *px_ext__zero_row_sql(const char *q, size_t len) {
+  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
+  char *sql = malloc(sizeof pre - 1 + len + sizeof post);
+  if (sql != NULL) {
+    memcpy(sql, pre, sizeof pre - 1);
+    memcpy(sql + sizeof pre - 1, q, len);
+    memcpy(sql + sizeof pre - 1 + len, post, sizeof post);
+  }
+  return sql;
 }
 
 void px_ext_free(px_conn *c) {
   if (c->work == NULL) {
     return;
   }
-  px_ext__drop_portals(c);
+  px_ext__drop_portals(c, NULL);
   px_ext_cursor_closed(c, NULL);
-  while (c->work->ext.stmts != NULL) {
-    px_ext_stmt *s = c->work->ext.stmts;
-    c->work->ext.stmts = s->next;
-    px_ext__stmt_free(s);
-  }
+  drop_stmts(c);
   memset(&c->work->ext, 0, sizeof(c->work->ext));
 }
 
@@ -162,52 +182,27 @@ void px_ext_cursor_declared(px_conn *c, const char *name, const char *query, siz
   if (k == NULL) {
     return; /* Describe of it will say 34000; the cursor itself works */
   }
-  static const char pre[] = "SELECT * FROM (\n", post[] = "\n) AS redwire_describe LIMIT 0";
   k->name = strdup(name);
-  k->describe_sql = malloc(sizeof pre - 1 + len + sizeof post);
+  k->describe_sql = px_ext__zero_row_sql(query, len);
   if (k->name == NULL || k->describe_sql == NULL) {
     cursor_free(k);
     return;
   }
-  memcpy(k->describe_sql, pre, sizeof pre - 1);
-  memcpy(k->describe_sql + sizeof pre - 1, query, len);
-  memcpy(k->describe_sql + sizeof pre - 1 + len, post, sizeof post);
   k->next = c->work->ext.cursors;
   c->work->ext.cursors = k;
 }
 
 bool px_ext_deallocate(px_conn *c, const char *name) {
   if (name == NULL) {
-    while (c->work->ext.stmts != NULL) {
-      px_ext_stmt *s = c->work->ext.stmts;
-      c->work->ext.stmts = s->next;
-      px_ext__stmt_free(s);
-    }
+    drop_stmts(c);
     return true;
   }
-  if (name[0] == '\0' || px_ext__find_stmt(c, name) == NULL) {
-    return false;
-  }
-  px_ext__drop_stmt(c, name);
-  return true;
+  return name[0] != '\0' && px_ext__drop_stmt(c, name);
 }
 
 void px_ext_discard(px_conn *c) {
-  px_ext *x = &c->work->ext;
-  for (px_ext_portal **pp = &x->portals; *pp != NULL;) {
-    if (*pp != x->cur) {
-      px_ext_portal *q = *pp;
-      *pp = q->next;
-      px_ext__portal_free(q);
-    } else {
-      pp = &(*pp)->next;
-    }
-  }
-  while (x->stmts != NULL) {
-    px_ext_stmt *s = x->stmts;
-    x->stmts = s->next;
-    px_ext__stmt_free(s);
-  }
+  px_ext__drop_portals(c, c->work->ext.cur);
+  drop_stmts(c);
   px_ext_cursor_closed(c, NULL);
 }
 
