@@ -11,6 +11,7 @@
 
 #include "auth_sigv4.h"
 #include "dapi_client_sign.h"
+#include "dapi_http.h"
 
 struct dapi_client {
   dapi_multi *m;            /* borrowed; outlives the client */
@@ -79,55 +80,6 @@ void dapi_client_conf_default(dapi_client_conf *conf) {
   dapi_retry_conf_default(&conf->retry);
 }
 
-/* Splits the endpoint into the URL curl gets and the Host header that is signed. */
-static dapi_rc parse_endpoint(const char *endpoint, char **url, char **host) {
-  CURLU *u = curl_url();
-  if (u == NULL) {
-    return DAPI_ENOMEM;
-  }
-  dapi_rc rc = DAPI_EINVAL;
-  char *scheme = NULL, *h = NULL, *port = NULL, *path = NULL, *query = NULL;
-  if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-      curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) {
-    goto out;
-  }
-  if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-    goto out;
-  }
-  CURLUcode pc = curl_url_get(u, CURLUPART_PORT, &port, 0);
-  if (pc != CURLUE_OK && pc != CURLUE_NO_PORT) {
-    goto out;
-  }
-  if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strcmp(path, "/") != 0) {
-    goto out; /* every Data API operation is POST / */
-  }
-  if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
-    goto out;
-  }
-  size_t hn = strlen(h) + (port != NULL ? strlen(port) + 1 : 0) + 1;
-  *host = malloc(hn);
-  *url = malloc(strlen(scheme) + 3 + hn + 1);
-  if (*host == NULL || *url == NULL) {
-    free(*host);
-    free(*url);
-    *host = *url = NULL;
-    rc = DAPI_ENOMEM;
-    goto out;
-  }
-  snprintf(*host, hn, "%s%s%s", h, port != NULL ? ":" : "", port != NULL ? port : "");
-  sprintf(*url, "%s://%s/", scheme, *host);
-  rc = DAPI_OK;
-out:
-  curl_free(scheme);
-  curl_free(h);
-  curl_free(port);
-  curl_free(path);
-  curl_free(query);
-  curl_url_cleanup(u);
-  return rc;
-}
-
 dapi_rc dapi_client_new(dapi_multi *m, const dapi_client_conf *conf, dapi_client **out) {
   *out = NULL;
   if (m == NULL || conf == NULL || conf->endpoint == NULL || conf->region == NULL ||
@@ -141,7 +93,7 @@ dapi_rc dapi_client_new(dapi_multi *m, const dapi_client_conf *conf, dapi_client
   if (c == NULL) {
     return DAPI_ENOMEM;
   }
-  dapi_rc rc = parse_endpoint(conf->endpoint, &c->url, &c->host);
+  dapi_rc rc = dapi_endpoint_split(conf->endpoint, &c->url, &c->host);
   c->region = rc == DAPI_OK ? strdup(conf->region) : NULL;
   if (rc == DAPI_OK && c->region == NULL) {
     rc = DAPI_ENOMEM;

@@ -188,3 +188,51 @@ bool dapi_http_header_add(struct curl_slist **list, const char *name, const char
   *list = next;
   return true;
 }
+
+dapi_rc dapi_endpoint_split(const char *endpoint, char **url, char **host) {
+  CURLU *u = curl_url();
+  if (u == NULL) {
+    return DAPI_ENOMEM;
+  }
+  dapi_rc rc = DAPI_EINVAL;
+  char *scheme = NULL, *h = NULL, *port = NULL, *path = NULL, *query = NULL;
+  if (curl_url_set(u, CURLUPART_URL, endpoint, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK) {
+    goto out;
+  }
+  if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+    goto out;
+  }
+  CURLUcode pc = curl_url_get(u, CURLUPART_PORT, &port, 0);
+  if (pc != CURLUE_OK && pc != CURLUE_NO_PORT) {
+    goto out;
+  }
+  if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strcmp(path, "/") != 0) {
+    goto out; /* every Data API and STS call is POST / */
+  }
+  if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK) {
+    goto out;
+  }
+  size_t hn = strlen(h) + (port != NULL ? strlen(port) + 1 : 0) + 1;
+  *host = malloc(hn);
+  *url = malloc(strlen(scheme) + 3 + hn + 1);
+  if (*host == NULL || *url == NULL) {
+    free(*host);
+    free(*url);
+    *host = *url = NULL;
+    rc = DAPI_ENOMEM;
+    goto out;
+  }
+  snprintf(*host, hn, "%s%s%s", h, port != NULL ? ":" : "", port != NULL ? port : "");
+  sprintf(*url, "%s://%s/", scheme, *host);
+  rc = DAPI_OK;
+out:
+  curl_free(scheme);
+  curl_free(h);
+  curl_free(port);
+  curl_free(path);
+  curl_free(query);
+  curl_url_cleanup(u);
+  return rc;
+}

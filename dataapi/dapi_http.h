@@ -52,4 +52,8 @@ void dapi_http_cancel(dapi_http_req *r);
  * valid and owned by the caller). The temporary copy is wiped: values may be secrets. */
 bool dapi_http_header_add(struct curl_slist **list, const char *name, const char *value);
 
+/* Splits an endpoint "http(s)://host[:port][/]" into the URL curl gets ("…/") and the Host header
+ * that is signed, both malloc'd. DAPI_EINVAL for another scheme, a path or a query. */
+DAPI_MUSTCHECK dapi_rc dapi_endpoint_split(const char *endpoint, char **url, char **host);
+
 #endif

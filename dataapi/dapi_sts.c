@@ -15,38 +15,6 @@ struct dapi_sts_call {
   void *ctx;
 };
 
-/* "scheme://host[:port]" → the URL curl gets ("…/") and the Host header that is signed. */
-static dapi_rc split_endpoint(const char *endpoint, char *url, size_t url_cap, char *host,
-                              size_t host_cap) {
-  CURLU *u = curl_url();
-  if (u == NULL) {
-    return DAPI_ENOMEM;
-  }
-  dapi_rc rc = DAPI_EINVAL;
-  char *scheme = NULL, *h = NULL, *port = NULL, *path = NULL;
-  if (curl_url_set(u, CURLUPART_URL, endpoint, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK &&
-      (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)) {
-    CURLUcode pc = curl_url_get(u, CURLUPART_PORT, &port, 0);
-    bool root = curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK || strcmp(path, "/") == 0;
-    if ((pc == CURLUE_OK || pc == CURLUE_NO_PORT) && root) {
-      int n1 =
-          snprintf(host, host_cap, "%s%s%s", h, port != NULL ? ":" : "", port != NULL ? port : "");
-      int n2 = snprintf(url, url_cap, "%s://%s/", scheme, host);
-      if (n1 > 0 && (size_t)n1 < host_cap && n2 > 0 && (size_t)n2 < url_cap) {
-        rc = DAPI_OK;
-      }
-    }
-  }
-  curl_free(scheme);
-  curl_free(h);
-  curl_free(port);
-  curl_free(path);
-  curl_url_cleanup(u);
-  return rc;
-}
-
 static void on_http(void *ctx, const dapi_http_result *r) {
   dapi_sts_call *call = ctx;
   dapi_sts_outcome o;
@@ -82,16 +50,26 @@ static void on_http(void *ctx, const dapi_http_result *r) {
   free(call);
 }
 
+static dapi_rc start(dapi_multi *m, const dapi_sts_input *in, const char *url, const char *host,
+                     dapi_sts_done_fn done, void *ctx, dapi_sts_call **out);
+
 dapi_rc dapi_sts_start(dapi_multi *m, const dapi_sts_input *in, dapi_sts_done_fn done, void *ctx,
                        dapi_sts_call **out) {
   if (out != NULL) {
     *out = NULL;
   }
-  char url[512], host[300];
-  dapi_rc rc = split_endpoint(in->endpoint, url, sizeof url, host, sizeof host);
-  if (rc != DAPI_OK) {
-    return rc;
+  char *url = NULL, *host = NULL;
+  dapi_rc rc = dapi_endpoint_split(in->endpoint, &url, &host);
+  if (rc == DAPI_OK) {
+    rc = start(m, in, url, host, done, ctx, out);
   }
+  free(url);
+  free(host);
+  return rc;
+}
+
+static dapi_rc start(dapi_multi *m, const dapi_sts_input *in, const char *url, const char *host,
+                     dapi_sts_done_fn done, void *ctx, dapi_sts_call **out) {
   auth_sts_body body;
   auth_sts_rc src = auth_sts_body_build(in->action, in->role, &body);
   if (src != AUTH_STS_OK) {
@@ -144,7 +122,7 @@ dapi_rc dapi_sts_start(dapi_multi *m, const dapi_sts_input *in, dapi_sts_done_fn
                        .body_len = body.len,
                        .connect_timeout_ms = in->connect_timeout_ms,
                        .timeout_ms = in->timeout_ms};
-  rc = dapi_http_start(m, &hc, on_http, call, &call->req);
+  dapi_rc rc = dapi_http_start(m, &hc, on_http, call, &call->req);
   auth_sts_body_free(&body);
   if (rc != DAPI_OK) {
     free(call);
