@@ -580,7 +580,6 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
   px_ext *x = &c->work->ext;
   pgw_error e;
   x->as_rollback = false;
-  x->limit = limit;
   if (p->state == PX_PORTAL_SUSPENDED) {
     if (c->txn == PGW_TXN_FAILED) {
       refuse_aborted(c);
@@ -607,7 +606,6 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
       limit -= sent;
     }
     x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
-    x->send_nodata = send_rowdesc;
     start_run(c, p, send_rowdesc, limit);
     return;
   }
@@ -642,14 +640,14 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
     /* Several Executes before one Sync share a transaction, as in PostgreSQL. */
     x->step = PX_EXT_BEGIN;
     x->cur = p;
-    x->fused = x->fused && send_rowdesc;
+    x->after_begin_describe = send_rowdesc;
+    x->after_begin_limit = limit;
     px_conn_set_state(c, PX_CONN_BUSY);
     px_run_opts o = {.send_rowdesc = false, .limit = UINT64_MAX};
     if (px_runner_start_ext(c, "BEGIN", 5, NULL, 0, &o, true, false, &e) != PX_OK) {
       ext_error(c, &e);
       px_conn_continue(c);
     }
-    x->send_nodata = send_rowdesc;
     return;
   }
   bool rows = false;
@@ -672,7 +670,6 @@ static void run_portal(px_conn *c, px_ext_portal *p, const pgw_msg *m, bool send
     return;
   }
   x->step = send_rowdesc ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
-  x->send_nodata = send_rowdesc;
   start_run(c, p, send_rowdesc, limit);
 }
 
@@ -757,7 +754,6 @@ static void run_zero_row(px_conn *c, const char *q, px_ext_cols *cols) {
   pgw_error e;
   x->step = PX_EXT_DESCRIBE_S;
   x->dcols = cols;
-  x->send_nodata = true;
   px_conn_set_state(c, PX_CONN_BUSY);
   px_run_opts o = {.send_rowdesc = true, .limit = 0};
   bool allow_new = c->txn == PGW_TXN_IDLE && x->imp == PX_IMPLICIT_NONE;
@@ -1041,8 +1037,8 @@ void px_ext_stmt_done(px_conn *c, px_outcome *o) {
       break;
     }
     x->imp = PX_IMPLICIT_OPEN;
-    x->step = x->send_nodata ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
-    start_run(c, x->cur, x->send_nodata, x->limit);
+    x->step = x->after_begin_describe ? PX_EXT_DESCRIBE_P : PX_EXT_EXECUTE;
+    start_run(c, x->cur, x->after_begin_describe, x->after_begin_limit);
     return;
   case PX_EXT_EXECUTE:
   case PX_EXT_DESCRIBE_P:

@@ -114,11 +114,13 @@ typedef struct px_ext {
   px_ext_cols *dcols;     /* borrowed (a statement's or cursor's) while PX_EXT_DESCRIBE_S runs */
   px_ext_cursor *cursors; /* owned list */
   bool fused;             /* PX_EXT_DESCRIBE_P also answers the following Execute */
-  uint64_t limit;         /* the running Execute's row limit (UINT64_MAX: none) */
   uint64_t pre_rows;      /* rows this Execute sent from held rows before the run resumed */
   bool as_rollback; /* the running statement is a COMMIT of a failed block, sent as ROLLBACK */
-  bool send_nodata; /* the running Describe expects RowDescription or NoData from the run */
-  bool failed;      /* an error since the last Sync: skip to it, roll the block back there */
+  /* PX_EXT_BEGIN: how the portal in cur runs once the BEGIN is done (a Describe, and the
+   * Execute's row limit, UINT64_MAX for none). */
+  bool after_begin_describe;
+  uint64_t after_begin_limit;
+  bool failed; /* an error since the last Sync: skip to it, roll the block back there */
 } px_ext;
 
 #endif
