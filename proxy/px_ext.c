@@ -214,7 +214,7 @@ static uint32_t cast_type(const pgw_lexer *lx, pgw_lexer *ahead) {
   }
   px_coltype ct = px_types_from_dataapi(name, len, 0, 0);
   bool is_text = len == 4 && strncasecmp(name, "text", 4) == 0;
-  return ct.oid != 25 || is_text ? ct.oid : 0;
+  return ct.oid != PX_OID_TEXT || is_text ? ct.oid : 0;
 }
 
 static void infer_param_types(px_ext_stmt *s) {
@@ -316,7 +316,7 @@ static void on_parse(px_conn *c, const pgw_msg *m) {
   const char *local_col = s->empty ? NULL : px_session_local_column(s->sql, s->len);
   if (local_col != NULL) {
     /* A SHOW redwire answers itself: its one text column is known without a call. */
-    px_column col = {.name = local_col, .type = {.oid = 25, .typlen = -1, .typmod = -1}};
+    px_column col = {.name = local_col, .type = {.oid = PX_OID_TEXT, .typlen = -1, .typmod = -1}};
     if (!px_ext__cols_copy(&s->cols, &col, 1, true)) {
       px_ext__stmt_free(s);
       oom(c);
@@ -803,7 +803,7 @@ static void describe_stmt(px_conn *c, const char *name) {
       return;
     }
     for (uint16_t i = 0; i < s->nparams; i++) {
-      oids[i] = s->param_oids[i] != 0 ? s->param_oids[i] : 25;
+      oids[i] = s->param_oids[i] != 0 ? s->param_oids[i] : PX_OID_TEXT;
     }
   }
   pgw_wr w;

@@ -392,7 +392,8 @@ px_local_rc px_session_local(px_conn *c, const char *sql, size_t len, bool in_bl
     pgw_wr w;
     pgw_wr_init(&w, &c->out);
     if (rowdesc) {
-      pgw_field f = {.name = px_param_name(st.id), .type_oid = 25, .typlen = -1, .typmod = -1};
+      pgw_field f = {
+          .name = px_param_name(st.id), .type_oid = PX_OID_TEXT, .typlen = -1, .typmod = -1};
       pgw_enc_row_description(&w, &f, 1);
     }
     pgw_datarow r;
