@@ -280,6 +280,24 @@ auth_scram_rc auth_scram_parse_verifier(const char *s, size_t len, auth_scram_ve
   return AUTH_SCRAM_OK;
 }
 
+/* The stored form "SCRAM-SHA-256$<i>:<salt>$<StoredKey>:<ServerKey>" of its parts. */
+static auth_scram_rc format_verifier(const uint8_t *salt, size_t salt_len, uint32_t iterations,
+                                     const uint8_t *stored_key, const uint8_t *server_key,
+                                     char *out, size_t out_cap, size_t *out_len) {
+  char salt_b64[B64_LEN(AUTH_SCRAM_MAX_SALT) + 1];
+  char sk_b64[B64_LEN(AUTH_SCRAM_KEY_LEN) + 1];
+  char svk_b64[B64_LEN(AUTH_SCRAM_KEY_LEN) + 1];
+  b64_encode(salt, salt_len, salt_b64);
+  b64_encode(stored_key, AUTH_SCRAM_KEY_LEN, sk_b64);
+  b64_encode(server_key, AUTH_SCRAM_KEY_LEN, svk_b64);
+  char buf[AUTH_SCRAM_VERIFIER_MAX];
+  int n = snprintf(buf, sizeof(buf), VERIFIER_PREFIX "%u:%s$%s:%s", (unsigned)iterations, salt_b64,
+                   sk_b64, svk_b64);
+  if (n < 0 || (size_t)n >= sizeof(buf))
+    return AUTH_SCRAM_EBUFFER;
+  return emit(buf, (size_t)n, out, out_cap, out_len);
+}
+
 auth_scram_rc auth_scram_build_verifier(const char *password, size_t password_len,
                                         const uint8_t *salt, size_t salt_len, uint32_t iterations,
                                         char *out, size_t out_cap, size_t *out_len) {
@@ -301,20 +319,7 @@ auth_scram_rc auth_scram_build_verifier(const char *password, size_t password_le
     goto done;
   if (SHA256(client_key, sizeof(client_key), stored_key) == NULL)
     goto done;
-
-  char salt_b64[B64_LEN(AUTH_SCRAM_MAX_SALT) + 1];
-  char sk_b64[B64_LEN(AUTH_SCRAM_KEY_LEN) + 1];
-  char svk_b64[B64_LEN(AUTH_SCRAM_KEY_LEN) + 1];
-  b64_encode(salt, salt_len, salt_b64);
-  b64_encode(stored_key, sizeof(stored_key), sk_b64);
-  b64_encode(server_key, sizeof(server_key), svk_b64);
-  char buf[AUTH_SCRAM_VERIFIER_MAX];
-  int n = snprintf(buf, sizeof(buf), VERIFIER_PREFIX "%u:%s$%s:%s", (unsigned)iterations, salt_b64,
-                   sk_b64, svk_b64);
-  if (n < 0 || (size_t)n >= sizeof(buf))
-    rc = AUTH_SCRAM_EBUFFER;
-  else
-    rc = emit(buf, (size_t)n, out, out_cap, out_len);
+  rc = format_verifier(salt, salt_len, iterations, stored_key, server_key, out, out_cap, out_len);
 done:
   OPENSSL_cleanse(salted, sizeof(salted));
   OPENSSL_cleanse(client_key, sizeof(client_key));
@@ -328,6 +333,14 @@ auth_scram_rc auth_scram_make_verifier(const char *password, size_t password_len
     return AUTH_SCRAM_ECRYPTO;
   return auth_scram_build_verifier(password, password_len, salt, sizeof(salt),
                                    AUTH_SCRAM_DEFAULT_ITERATIONS, out, out_cap, out_len);
+}
+
+auth_scram_rc auth_scram_mock_verifier(char *out, size_t out_cap, size_t *out_len) {
+  uint8_t salt[AUTH_SCRAM_DEFAULT_SALT_LEN], keys[2 * AUTH_SCRAM_KEY_LEN];
+  if (RAND_bytes(salt, sizeof(salt)) != 1 || RAND_bytes(keys, sizeof(keys)) != 1)
+    return AUTH_SCRAM_ECRYPTO;
+  return format_verifier(salt, sizeof(salt), AUTH_SCRAM_DEFAULT_ITERATIONS, keys,
+                         keys + AUTH_SCRAM_KEY_LEN, out, out_cap, out_len);
 }
 
 size_t auth_scram_random_nonce(void *ctx, char *out, size_t cap) {

@@ -132,6 +132,14 @@ AUTH_SCRAM_MUSTCHECK auth_scram_rc auth_scram_make_verifier(const char *password
                                                             size_t out_cap, size_t *out_len);
 
 /*
+ * A verifier no password matches (random salt and random keys), in the stored format, without
+ * the PBKDF2 work: what the exchange runs against for an unknown user, as PostgreSQL's mock
+ * authentication, so that the exchange looks the same and costs no more than for a stored one.
+ */
+AUTH_SCRAM_MUSTCHECK auth_scram_rc auth_scram_mock_verifier(char *out, size_t out_cap,
+                                                            size_t *out_len);
+
+/*
  * A source of server nonces: writes between 1 and cap printable characters (0x21-0x7E except ',')
  * to out and returns how many; 0 means failure. Tests pass a fixed nonce; production passes
  * auth_scram_random_nonce.

@@ -219,6 +219,20 @@ static void test_build_verifier_matches_postgresql(void **state) {
   }
 }
 
+static void test_mock_verifier(void **state) {
+  (void)state;
+  char v1[AUTH_SCRAM_VERIFIER_MAX], v2[AUTH_SCRAM_VERIFIER_MAX];
+  size_t n1 = 0, n2 = 0;
+  assert_int_equal(auth_scram_mock_verifier(v1, sizeof(v1), &n1), AUTH_SCRAM_OK);
+  assert_int_equal(auth_scram_mock_verifier(v2, sizeof(v2), &n2), AUTH_SCRAM_OK);
+  auth_scram_verifier p;
+  assert_int_equal(auth_scram_parse_verifier(v1, n1, &p), AUTH_SCRAM_OK); /* the stored format */
+  assert_int_equal(p.iterations, AUTH_SCRAM_DEFAULT_ITERATIONS);
+  assert_false(n1 == n2 && memcmp(v1, v2, n1) == 0); /* random each time */
+  char tiny[8];
+  assert_int_equal(auth_scram_mock_verifier(tiny, sizeof(tiny), &n1), AUTH_SCRAM_EBUFFER);
+}
+
 static void test_make_verifier_random(void **state) {
   (void)state;
   char v1[AUTH_SCRAM_VERIFIER_MAX], v2[AUTH_SCRAM_VERIFIER_MAX];
@@ -672,6 +686,7 @@ int main(void) {
       cmocka_unit_test(test_saslname_escaping),
       cmocka_unit_test(test_nul_and_overlong),
       cmocka_unit_test(test_parse_verifier_errors),
+      cmocka_unit_test(test_mock_verifier),
       cmocka_unit_test(test_nonce_sources),
       cmocka_unit_test(test_state_and_buffers),
       cmocka_unit_test(test_messages_distinct),
