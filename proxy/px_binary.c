@@ -50,39 +50,13 @@ bool px_binary_supported(const px_coltype *t) {
   }
 }
 
-static bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-/* -?(0|[1-9][0-9]*) within int64: the integers px_text prints for int columns (the same check). */
-static bool parse_int64(const char *s, size_t n, int64_t *out) {
-  size_t i = 0;
-  bool neg = n > 0 && s[0] == '-';
-  if (neg)
-    i++;
-  size_t digits = n - i;
-  if (digits == 0 || digits > 19 || (s[i] == '0' && digits > 1))
-    return false;
-  uint64_t v = 0;
-  for (; i < n; i++) {
-    if (!is_digit(s[i]))
-      return false;
-    v = v * 10 + (uint64_t)(s[i] - '0'); /* 19 digits cannot overflow uint64 */
-  }
-  if (v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
-    return false;
-  /* Two's complement negation in unsigned arithmetic: no signed overflow for INT64_MIN. */
-  *out = neg ? (int64_t)(~v + 1) : (int64_t)v;
-  return true;
-}
-
 static px_text_rc put_int(pgw_datarow *row, const px_coltype *t, const dapi_result_field *f,
                           const char *s, size_t n) {
   if (f->kind != DAPI_RESULT_LONG && f->kind != DAPI_RESULT_STRING &&
       !(f->kind == DAPI_RESULT_DOUBLE && f->special == DAPI_RESULT_FINITE))
     return PX_TEXT_EINVAL;
   int64_t v;
-  if (!parse_int64(s, n, &v))
+  if (!px__text_parse_int64(s, n, &v))
     return PX_TEXT_EINVAL;
   uint8_t b[8];
   switch (t->oid) {

@@ -101,33 +101,30 @@ bool px__text_parse_bool(const char *s, size_t n, bool *out) {
 
 /* ---- integers ----------------------------------------------------------------------------- */
 
-/* Whether s[0..n) is an integer as PostgreSQL prints one (-?(0|[1-9][0-9]*)) within int64 — also
- * the range of oid. longValue always is; a stringValue or doubleValue must be checked. */
-static bool is_pg_integer(const char *s, size_t n) {
+bool px__text_parse_int64(const char *s, size_t n, int64_t *out) {
   size_t i = 0;
   bool neg = n > 0 && s[0] == '-';
   if (neg)
     i++;
   size_t digits = n - i;
-  if (digits == 0 || digits > 19)
+  if (digits == 0 || digits > 19 || (s[i] == '0' && digits > 1))
     return false;
-  for (size_t j = i; j < n; j++) {
-    if (!is_digit(s[j]))
+  uint64_t v = 0;
+  for (; i < n; i++) {
+    if (!is_digit(s[i]))
       return false;
+    v = v * 10 + (uint64_t)(s[i] - '0'); /* 19 digits cannot overflow uint64 */
   }
-  if (s[i] == '0' && digits > 1)
+  if (v > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
     return false;
-  if (digits == 19) {
-    /* Compare with 9223372036854775807 / 9223372036854775808 as strings of equal length. */
-    const char *limit = neg ? "9223372036854775808" : "9223372036854775807";
-    if (memcmp(s + i, limit, 19) > 0)
-      return false;
-  }
+  /* Two's complement negation in unsigned arithmetic: no signed overflow for INT64_MIN. */
+  *out = neg ? (int64_t)(~v + 1) : (int64_t)v;
   return true;
 }
 
 static px_text_rc put_integer(pgw_datarow *row, const char *s, size_t n) {
-  if (!is_pg_integer(s, n))
+  int64_t v;
+  if (!px__text_parse_int64(s, n, &v))
     return PX_TEXT_EINVAL;
   /* JSON allows -0; PostgreSQL's integers have no negative zero. */
   if (n == 2 && s[0] == '-' && s[1] == '0')

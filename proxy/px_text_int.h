@@ -21,6 +21,12 @@ px_text_rc px__text_numeric(pgw_datarow *row, const char *s, size_t n);
  * padding, or a length no encoder produces. */
 px_text_rc px__text_bytea(pgw_datarow *row, const char *s, size_t n);
 
+/* Whether s[0..n) is an integer as PostgreSQL prints one, -?(0|[1-9][0-9]*), within int64 (also
+ * the range of oid); *out is its value. A longValue always is; a stringValue or doubleValue of
+ * an integer column must be checked. Shared by px_text and px_binary, so that both accept the
+ * same texts. */
+bool px__text_parse_int64(const char *s, size_t n, int64_t *out);
+
 /* PostgreSQL's boolin spellings (t/true/yes/on/1, f/false/no/off/0, unambiguous prefixes, any
  * case, blanks around): true with *out set when s[0..n) is one. Also used by px_binary and
  * px_param, so that all three accept the same texts. */
