@@ -44,23 +44,30 @@ static long digits_if_valid(const unsigned char *s, size_t n) {
   return (long)digits;
 }
 
-/* Appends the hex of the bytes encoded by digits s[0..k) (k a multiple of 4, or the last group
- * of 2 or 3 digits). Bits below the last whole byte are ignored, as most decoders do. */
-static size_t decode_hex(const unsigned char *s, size_t k, char *out) {
+/* The bytes encoded by digits s[0..k) (k a multiple of 4, or the last group of 2 or 3 digits),
+ * raw. Bits below the last whole byte are ignored, as most decoders do. */
+static size_t decode_raw(const unsigned char *s, size_t k, uint8_t *out) {
   size_t o = 0;
   for (size_t i = 0; i < k; i += 4) {
     size_t g = k - i < 4 ? k - i : 4;
     uint32_t bits = 0;
     for (size_t j = 0; j < 4; j++)
       bits = bits << 6 | (j < g ? (uint32_t)(B64_PLUS1[s[i + j]] - 1) : 0);
-    size_t bytes = g - 1; /* 4 digits → 3 bytes, 3 → 2, 2 → 1 */
-    for (size_t b = 0; b < bytes; b++) {
-      uint8_t byte = (uint8_t)(bits >> (16 - 8 * b));
-      out[o++] = HEX[byte >> 4];
-      out[o++] = HEX[byte & 0xF];
-    }
+    for (size_t b = 0; b + 1 < g; b++) /* 4 digits → 3 bytes, 3 → 2, 2 → 1 */
+      out[o++] = (uint8_t)(bits >> (16 - 8 * b));
   }
   return o;
+}
+
+/* Appends the hex of the bytes encoded by digits s[0..k), k <= PIECE_IN. */
+static size_t decode_hex(const unsigned char *s, size_t k, char *out) {
+  uint8_t raw[PIECE_IN / 4 * 3];
+  size_t n = decode_raw(s, k, raw);
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = HEX[raw[i] >> 4];
+    out[2 * i + 1] = HEX[raw[i] & 0xF];
+  }
+  return 2 * n;
 }
 
 px_text_rc px__text_bytea(pgw_datarow *row, const char *s, size_t n) {
@@ -88,20 +95,6 @@ px_text_rc px__text_bytea(pgw_datarow *row, const char *s, size_t n) {
   }
   pgw_enc_datarow_field_end(row);
   return PX_TEXT_OK;
-}
-
-/* The bytes encoded by digits s[0..k) (as decode_hex), raw: binary-format bytea. */
-static size_t decode_raw(const unsigned char *s, size_t k, uint8_t *out) {
-  size_t o = 0;
-  for (size_t i = 0; i < k; i += 4) {
-    size_t g = k - i < 4 ? k - i : 4;
-    uint32_t bits = 0;
-    for (size_t j = 0; j < 4; j++)
-      bits = bits << 6 | (j < g ? (uint32_t)(B64_PLUS1[s[i + j]] - 1) : 0);
-    for (size_t b = 0; b + 1 < g; b++)
-      out[o++] = (uint8_t)(bits >> (16 - 8 * b));
-  }
-  return o;
 }
 
 px_text_rc px__bytea_raw(pgw_datarow *row, const char *s, size_t n) {
