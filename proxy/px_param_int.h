@@ -23,6 +23,14 @@ px_status px__param_numeric(const uint8_t *d, size_t n, uint16_t index, pgw_buf 
 px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t index, pgw_buf *out,
                              pgw_error *err);
 
+/* The big-endian unsigned integer in d[0..n), n <= 8: how Bind's binary values are laid out. */
+static inline uint64_t px__param_be(const uint8_t *d, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++)
+    v = v << 8 | d[i];
+  return v;
+}
+
 /* pgw_rc of a buffer append → px_status. */
 px_status px__param_buf_status(int pgw_rc_value);
 

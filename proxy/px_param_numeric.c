@@ -17,7 +17,7 @@
 #define SIGN_NINF 0xF000
 
 static uint16_t be16(const uint8_t *p) {
-  return (uint16_t)(p[0] << 8 | p[1]);
+  return (uint16_t)px__param_be(p, 2);
 }
 
 typedef struct num_bin {

@@ -246,13 +246,6 @@ static px_status text_param(const px_param_in *p, pgw_buf *out, pgw_error *err) 
   }
 }
 
-static uint64_t be(const uint8_t *d, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; i++)
-    v = v << 8 | d[i];
-  return v;
-}
-
 static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out, pgw_error *err) {
   const uint8_t *d = p->data;
   size_t n = (size_t)p->len;
@@ -266,19 +259,19 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
   case PX_OID_INT2:
     if (n != 2)
       return px__param_bad_format(index, err);
-    len = snprintf(buf, sizeof buf, "%d", (int)(int16_t)be(d, 2));
+    len = snprintf(buf, sizeof buf, "%d", (int)(int16_t)px__param_be(d, 2));
     return put(out, buf, (size_t)len);
   case PX_OID_INT4:
     if (n != 4)
       return px__param_bad_format(index, err);
-    len = snprintf(buf, sizeof buf, "%" PRId32, (int32_t)(uint32_t)be(d, 4));
+    len = snprintf(buf, sizeof buf, "%" PRId32, (int32_t)(uint32_t)px__param_be(d, 4));
     return put(out, buf, (size_t)len);
   case PX_OID_OID:
   case PX_OID_XID:
   case PX_OID_CID:
     if (n != 4)
       return px__param_bad_format(index, err);
-    len = snprintf(buf, sizeof buf, "%" PRIu32, (uint32_t)be(d, 4));
+    len = snprintf(buf, sizeof buf, "%" PRIu32, (uint32_t)px__param_be(d, 4));
     return put(out, buf, (size_t)len);
   case PX_OID_CHAR:
     /* charrecv: exactly one byte; then charout's text of it. */
@@ -293,12 +286,12 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
   case PX_OID_INT8:
     if (n != 8)
       return px__param_bad_format(index, err);
-    len = snprintf(buf, sizeof buf, "%" PRId64, (int64_t)be(d, 8));
+    len = snprintf(buf, sizeof buf, "%" PRId64, (int64_t)px__param_be(d, 8));
     return put(out, buf, (size_t)len);
   case PX_OID_FLOAT4: {
     if (n != 4)
       return px__param_bad_format(index, err);
-    uint32_t bits = (uint32_t)be(d, 4);
+    uint32_t bits = (uint32_t)px__param_be(d, 4);
     float f;
     memcpy(&f, &bits, 4);
     char t[PX__FLOAT_TEXT_MAX];
@@ -307,7 +300,7 @@ static px_status binary_param(const px_param_in *p, uint16_t index, pgw_buf *out
   case PX_OID_FLOAT8: {
     if (n != 8)
       return px__param_bad_format(index, err);
-    uint64_t bits = be(d, 8);
+    uint64_t bits = px__param_be(d, 8);
     double v;
     memcpy(&v, &bits, 8);
     char t[PX__FLOAT_TEXT_MAX];

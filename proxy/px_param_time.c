@@ -12,13 +12,6 @@
 #include "px_binary_int.h"
 #include "px_param_int.h"
 
-static uint64_t be(const uint8_t *d, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; i++)
-    v = v << 8 | d[i];
-  return v;
-}
-
 /* "YYYY-MM-DD" (at least four year digits) for days since 2000-01-01; *bc for years <= 0. */
 static int format_date(int64_t days, char *buf, size_t cap, bool *bc) {
   int64_t y;
@@ -77,9 +70,9 @@ static void split_day(int64_t ts, int64_t *days, int64_t *usec) {
 }
 
 static px_status interval_text(const uint8_t *d, pgw_buf *out) {
-  int64_t usec = (int64_t)be(d, 8);
-  int32_t days = (int32_t)(uint32_t)be(d + 8, 4);
-  int32_t months = (int32_t)(uint32_t)be(d + 12, 4);
+  int64_t usec = (int64_t)px__param_be(d, 8);
+  int32_t days = (int32_t)(uint32_t)px__param_be(d + 8, 4);
+  int32_t months = (int32_t)(uint32_t)px__param_be(d + 12, 4);
   /* "M mons D days [-]H:MM:SS.ffffff": interval_in reads each part with its own sign. */
   char buf[96];
   uint64_t a = usec < 0 ? (uint64_t)0 - (uint64_t)usec : (uint64_t)usec;
@@ -100,7 +93,7 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
   case PX_OID_DATE: { /* date */
     if (n != 4)
       return px__param_bad_format(index, err);
-    int32_t days = (int32_t)(uint32_t)be(d, 4);
+    int32_t days = (int32_t)(uint32_t)px__param_be(d, 4);
     if (days == INT32_MIN)
       return put(out, "-infinity", 9);
     if (days == INT32_MAX)
@@ -116,12 +109,12 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
   case PX_OID_TIMETZ: { /* timetz */
     if (n != (oid == PX_OID_TIME ? 8u : 12u))
       return px__param_bad_format(index, err);
-    int64_t usec = (int64_t)be(d, 8);
+    int64_t usec = (int64_t)px__param_be(d, 8);
     if (usec < 0 || usec > PX__USECS_PER_DAY)
       return out_of_range(err, "22008", "time");
     len = format_clock(usec, buf, sizeof buf);
     if (oid == PX_OID_TIMETZ) {
-      int32_t west = (int32_t)(uint32_t)be(d + 8, 4);
+      int32_t west = (int32_t)(uint32_t)px__param_be(d + 8, 4);
       if (west <= -57600 || west >= 57600) {
         pgw_error_set(err, "ERROR", "22009", "time zone displacement out of range");
         return PX_INVAL;
@@ -134,7 +127,7 @@ px_status px__param_datetime(uint32_t oid, const uint8_t *d, size_t n, uint16_t 
   case PX_OID_TIMESTAMPTZ: { /* timestamptz */
     if (n != 8)
       return px__param_bad_format(index, err);
-    int64_t ts = (int64_t)be(d, 8);
+    int64_t ts = (int64_t)px__param_be(d, 8);
     if (ts == INT64_MIN)
       return put(out, "-infinity", 9);
     if (ts == INT64_MAX)
