@@ -17,7 +17,7 @@ fake_pid=
 cleanup() {
   rw_private_stop_all
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
-  curl -fsS -X POST -d '{"max-duration-seconds":0}' "$EMULATOR_URL/_emulator/sts" >/dev/null || true
+  emu_set_sts '{"max-duration-seconds":0}' || true
   rm -rf "$E2E_TMP"
 }
 trap cleanup EXIT
@@ -179,7 +179,7 @@ rw_private_stop
 # One psql session runs a statement every 0.25 s for 22 s, so it spans at least two rotations;
 # the token file is missing when the first refresh (at 8 s) runs, so it fails, and is back for
 # the retry 1 s later, before the old credentials expire at 10 s. No statement may fail.
-curl -fsS -X POST -d '{"max-duration-seconds":10}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+emu_set_sts '{"max-duration-seconds":10}'
 cp "$E2E_TMP/webid.jwt" "$E2E_TMP/rotate.jwt"
 RW_AUTH_MODE=trust rw_private_start rotation \
   AWS_WEB_IDENTITY_TOKEN_FILE="$E2E_TMP/rotate.jwt" \

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pg_login=${1:?usage: e2e_keycheck.sh PG_LOGIN}
 e2e_tmpdir
 . "$here/e2e_private.sh"
-trap 'curl -fsS -X POST -d "{\"fail-next\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+trap 'emu_set_sts "{\"fail-next\":0}" || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
 
 akid=$AWS_ACCESS_KEY_ID
 secret=$AWS_SECRET_ACCESS_KEY
@@ -79,7 +79,7 @@ expect_ok "no cache, 1st" "$akid" "$secret"
 expect_ok "no cache, 2nd" "$akid" "$secret"
 e2e_expect_eq "STS calls without the cache" 2 "$(sts_calls)"
 # A throttled STS is asked again (3 attempts, 100 ms then 200 ms apart) before the login fails.
-sts_fail_next() { curl -fsS -X POST -d "{\"fail-next\":$1}" "$EMULATOR_URL/_emulator/sts" >/dev/null; }
+sts_fail_next() { emu_set_sts "{\"fail-next\":$1}"; }
 emu_reset_stats
 sts_fail_next 2
 expect_ok "STS throttles twice, the third attempt passes" "$akid" "$secret"
@@ -109,14 +109,14 @@ rw_private_stop
 # emulator's STS that live 4 s pass the check (cached for 60 s), expire, fail their next
 # statement — and the next login asks STS again (ExpiredToken → 28P01) instead of trusting
 # the cache.
-trap 'curl -fsS -X POST -d "{\"max-duration-seconds\":0,\"fail-next\":0}" "$EMULATOR_URL/_emulator/sts" >/dev/null || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
+trap 'emu_set_sts "{\"max-duration-seconds\":0,\"fail-next\":0}" || true; rw_private_stop_all; rm -rf "$E2E_TMP"' EXIT
 rw_private_start expiry
 emu_reset_stats
-curl -fsS -X POST -d '{"max-duration-seconds":4}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+emu_set_sts '{"max-duration-seconds":4}'
 xml=$(curl -fsS -H 'Content-Type: application/x-www-form-urlencoded' --data \
   'Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fshort&RoleSessionName=keycheck&WebIdentityToken=e30.e30.sig' \
   "$EMULATOR_URL/")
-curl -fsS -X POST -d '{"max-duration-seconds":0}' "$EMULATOR_URL/_emulator/sts" >/dev/null
+emu_set_sts '{"max-duration-seconds":0}'
 x_akid=$(sed -n 's:.*<AccessKeyId>\(.*\)</AccessKeyId>.*:\1:p' <<<"$xml")
 x_secret=$(sed -n 's:.*<SecretAccessKey>\(.*\)</SecretAccessKey>.*:\1:p' <<<"$xml")
 x_token=$(sed -n 's:.*<SessionToken>\(.*\)</SessionToken>.*:\1:p' <<<"$xml")

@@ -116,6 +116,12 @@ emu_stats() {
     }' "$@" || e2e_fail "could not read $* from the emulator's stats: $json"
 }
 
+# Changes the emulator's STS settings named in the JSON body $1 (fail-next, max-duration-seconds,
+# latency-ms; tests/emulator/README.md). Fails the test unless called as `emu_set_sts ... || true`.
+emu_set_sts() {
+  curl -fsS -X POST -d "$1" "$EMULATOR_URL/_emulator/sts" >/dev/null
+}
+
 # Replaces the emulator's fault settings with the JSON body $1.
 emu_set_faults() {
   curl -fsS -X POST -H 'Content-Type: application/json' -d "$1" "$EMULATOR_URL/_emulator/faults" ||
