@@ -724,27 +724,16 @@ static char *zero_row_form(const px_ext_stmt *s, bool *wrappable, pgw_error *e) 
   if (!*wrappable) {
     return NULL;
   }
-  px_param_sql r = {0};
-  const char **nulls = s->nparams > 0 ? calloc(s->nparams, sizeof(*nulls)) : NULL;
-  size_t *lens = s->nparams > 0 ? calloc(s->nparams, sizeof(*lens)) : NULL;
-  if (s->nparams > 0 && (nulls == NULL || lens == NULL)) {
-    free(nulls);
-    free(lens);
-    pgw_error_set(e, "ERROR", "53200", "out of memory");
-    return NULL;
+  char *q = with_nulls(s, e);
+  if (q == NULL || show) {
+    return q;
   }
-  px_status st = px_param_render(s->sql, s->len, nulls, lens, s->param_oids, s->nparams, &r, e);
-  free(nulls);
-  free(lens);
-  if (st != PX_OK) {
-    return NULL;
-  }
-  char *q = show ? strndup(r.sql, r.sql_len) : px_ext__zero_row_sql(r.sql, r.sql_len);
-  px_param_sql_free(&r);
-  if (q == NULL) {
+  char *wrapped = px_ext__zero_row_sql(q, strlen(q));
+  free(q);
+  if (wrapped == NULL) {
     pgw_error_set(e, "ERROR", "53200", "out of memory");
   }
-  return q;
+  return wrapped;
 }
 
 /* Runs a zero-row form q (copied) for its columns, which the sink sends as RowDescription and
