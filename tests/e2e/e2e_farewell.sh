@@ -47,8 +47,11 @@ e2e_expect_eq "killed mid-statement: ROLLBACKs logged" $((before + 1)) "$(rolled
 
 # Outside a transaction nothing is left open, and closing costs no Data API call.
 before=$(rolled_back)
+emu_reset_stats
 rw_psql -q -c "INSERT INTO e2e_fw VALUES (2)" >/dev/null
 sleep 0.5
 e2e_expect_eq "autocommit: ROLLBACKs logged" "$before" "$(rolled_back)"
+e2e_expect_eq "autocommit: ExecuteStatement calls (the INSERT alone)" 1 \
+  "$(emu_stats calls.ExecuteStatement)"
 e2e_expect_eq "autocommit: the row stays" 1 "$(direct_value "select count(*) from e2e_fw")"
 direct_value "drop table e2e_fw" >/dev/null

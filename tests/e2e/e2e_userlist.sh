@@ -78,12 +78,12 @@ if out=$(ul_psql alice alice-Pass-1 "select 1" "channel_binding=require" 2>&1); 
 fi
 e2e_log "ok: channel_binding=require refused ($out)"
 
-# pgjdbc: SCRAM (its own implementation, com.ongres.scram) and MD5.
-# Simple query mode: the extended protocol is not served yet. pgjdbc warns about the old
-# server_version on stderr (Redshift reports 8.0.2), which is expected.
+# pgjdbc: SCRAM (its own implementation, com.ongres.scram) and MD5, in its default (extended)
+# query mode. pgjdbc warns about the old server_version on stderr (Redshift reports 8.0.2), which
+# is expected.
 jdbc() {
-  java -cp "$JAR" "$here/JdbcLogin.java" \
-    "jdbc:postgresql://127.0.0.1:$OWN_PORT/dev?preferQueryMode=simple" "$@" 2>>"$D/jdbc.err"
+  java -cp "$JAR" "$here/JdbcLogin.java" "jdbc:postgresql://127.0.0.1:$OWN_PORT/dev" "$@" \
+    2>>"$D/jdbc.err"
 }
 got=$(jdbc alice alice-Pass-1 "select 'jdbc scram'")
 e2e_expect_eq "pgjdbc SCRAM login" "jdbc scram" "$got"
