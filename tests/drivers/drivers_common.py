@@ -69,3 +69,20 @@ def record(driver, scenario, outcome):
     if path:
         with open(path, "a") as f:
             f.write(f"{driver}\t{scenario}\t{target()}\t{outcome}\n")
+
+
+# The select of every common type that the psycopg suites read back, and its column type OIDs.
+TYPES_SQL = (
+    "select 1::int2 as i2, 2147483647::int4 as i4, 9007199254740993::int8 as i8,"
+    " 12.34::numeric(10,2) as n, 0.5::float4 as f4, 0.1::float8 as f8, true as b,"
+    " 'ab'::char(3) as c3, 'vc'::varchar(10) as vc, 'tx'::text as t,"
+    " date '2024-06-12' as d, time '14:30:45.5' as tm,"
+    " timestamp '2024-06-12 14:30:45.123456' as ts,"
+    " timestamptz '2024-06-12 14:30:45+02' as tstz, '\\x00ff'::bytea as by, null::int4 as nul")
+TYPES_OIDS = [21, 23, 20, 1700, 700, 701, 16, 1042, 1043, 25, 1082, 1083, 1114, 1184, 17, 23]
+
+
+def items_sql(table):
+    """The statements that create the suites' table of 10 items (id, name, price)."""
+    return [f"create table {table} (id int4 primary key, name varchar(20), price numeric(10,2))",
+            f"insert into {table} select g, 'item ' || g, g * 1.5 from generate_series(1, 10) g"]

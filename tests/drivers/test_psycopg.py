@@ -13,14 +13,8 @@ import drivers_common as dc
 DRIVER = "psycopg"
 TABLE = f"drv_psycopg_items_{dc.target()}"
 
-TYPES_SQL = (
-    "select 1::int2 as i2, 2147483647::int4 as i4, 9007199254740993::int8 as i8,"
-    " 12.34::numeric(10,2) as n, 0.5::float4 as f4, 0.1::float8 as f8, true as b,"
-    " 'ab'::char(3) as c3, 'vc'::varchar(10) as vc, 'tx'::text as t,"
-    " date '2024-06-12' as d, time '14:30:45.5' as tm,"
-    " timestamp '2024-06-12 14:30:45.123456' as ts,"
-    " timestamptz '2024-06-12 14:30:45+02' as tstz, '\\x00ff'::bytea as by, null::int4 as nul")
-TYPES_OIDS = [21, 23, 20, 1700, 700, 701, 16, 1042, 1043, 25, 1082, 1083, 1114, 1184, 17, 23]
+TYPES_SQL = dc.TYPES_SQL
+TYPES_OIDS = dc.TYPES_OIDS
 TYPES_ROW = (
     1, 2147483647, 9007199254740993, decimal.Decimal("12.34"), 0.5, 0.1, True, "ab ", "vc", "tx",
     datetime.date(2024, 6, 12), datetime.time(14, 30, 45, 500000),
@@ -41,8 +35,8 @@ def items(conn):
     """A fresh table of 10 rows (created over the simple protocol), dropped afterwards."""
     cur = psycopg.ClientCursor(conn)
     cur.execute(f"drop table if exists {TABLE}")
-    cur.execute(f"create table {TABLE} (id int4 primary key, name varchar(20), price numeric(10,2))")
-    cur.execute(f"insert into {TABLE} select g, 'item ' || g, g * 1.5 from generate_series(1, 10) g")
+    for sql in dc.items_sql(TABLE):
+        cur.execute(sql)
     conn.commit()
     yield TABLE
     conn.rollback()

@@ -30,8 +30,8 @@ def items(conn):
     """A fresh table of 10 rows, dropped afterwards."""
     cur = conn.cursor()
     cur.execute(f"drop table if exists {TABLE}")
-    cur.execute(f"create table {TABLE} (id int4 primary key, name varchar(20), price numeric(10,2))")
-    cur.execute(f"insert into {TABLE} select g, 'item ' || g, g * 1.5 from generate_series(1, 10) g")
+    for sql in dc.items_sql(TABLE):
+        cur.execute(sql)
     conn.commit()
     yield TABLE
     conn.rollback()
@@ -49,18 +49,9 @@ def test_simple_select(conn):
 
 def test_types(conn):
     cur = conn.cursor()
-    cur.execute(
-        "select 1::int2 as i2, 2147483647::int4 as i4, 9007199254740993::int8 as i8,"
-        " 12.34::numeric(10,2) as n, 0.5::float4 as f4, 0.1::float8 as f8, true as b,"
-        " 'ab'::char(3) as c3, 'vc'::varchar(10) as vc, 'tx'::text as t,"
-        " date '2024-06-12' as d, time '14:30:45.5' as tm,"
-        " timestamp '2024-06-12 14:30:45.123456' as ts,"
-        " timestamptz '2024-06-12 14:30:45+02' as tstz, '\\x00ff'::bytea as by,"
-        " null::int4 as nul"
-    )
+    cur.execute(dc.TYPES_SQL)
     row = cur.fetchone()
-    assert [d.type_code for d in cur.description] == [
-        21, 23, 20, 1700, 700, 701, 16, 1042, 1043, 25, 1082, 1083, 1114, 1184, 17, 23]
+    assert [d.type_code for d in cur.description] == dc.TYPES_OIDS
     assert row[:14] == (
         1, 2147483647, 9007199254740993, decimal.Decimal("12.34"), 0.5, 0.1, True, "ab ", "vc",
         "tx", datetime.date(2024, 6, 12), datetime.time(14, 30, 45, 500000),
