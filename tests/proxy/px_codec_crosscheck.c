@@ -38,12 +38,8 @@
 
 static uint64_t rng_state;
 
-/* xorshift64*: deterministic across platforms. */
 static uint64_t rng(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 2685821657736338717ull;
+  return pxt_rng(&rng_state);
 }
 
 static long pick(long lo, long hi) {

@@ -30,12 +30,8 @@
 
 static uint64_t rng_state;
 
-/* xorshift64*: deterministic across platforms, good enough to scatter test values. */
 static uint64_t rng(void) {
-  rng_state ^= rng_state >> 12;
-  rng_state ^= rng_state << 25;
-  rng_state ^= rng_state >> 27;
-  return rng_state * 2685821657736338717ull;
+  return pxt_rng(&rng_state);
 }
 
 typedef struct checker {

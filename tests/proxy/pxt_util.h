@@ -25,6 +25,15 @@ void pxt_render(const px_coltype *t, const dapi_result_field *f, pxt_out *out);
 /* The same with px_binary_field (binary format). */
 void pxt_render_binary(const px_coltype *t, const dapi_result_field *f, pxt_out *out);
 
+/* xorshift64* over *state (never 0): the same sequence on every platform, for cross-checks that
+ * must be reproducible from their seed. */
+static inline uint64_t pxt_rng(uint64_t *state) {
+  *state ^= *state >> 12;
+  *state ^= *state << 25;
+  *state ^= *state >> 27;
+  return *state * 2685821657736338717ull;
+}
+
 /* Field constructors (the views borrow s). */
 dapi_result_field pxt_string(const char *s);
 dapi_result_field pxt_long(const char *digits);
